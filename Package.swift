@@ -1,0 +1,75 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "TokenVault",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TokenVault", targets: ["TokenVault"]),
+        .executable(name: "vaultcli", targets: ["vaultcli"]),
+        .executable(name: "token-server", targets: ["token-server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+    ],
+    targets: [
+        // OpenSSL 3 libcrypto (Debian: libssl-dev): AES-GCM, RAND_bytes, scrypt, OPENSSL_cleanse.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "TokenVault",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "vaultcli",
+            dependencies: [
+                "TokenVault",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A PayPal-shaped OAuth token endpoint on 127.0.0.1, shared by the tests and the demo.
+        .target(
+            name: "ExampleTokenServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "examples/TokenServer"
+        ),
+        .executableTarget(
+            name: "token-server",
+            dependencies: ["ExampleTokenServer"],
+            path: "examples/token-server"
+        ),
+        .testTarget(
+            name: "TokenVaultTests",
+            dependencies: [
+                "TokenVault",
+                "ExampleTokenServer",
+                "vaultcli",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,1 @@
+print("token-server: not yet")

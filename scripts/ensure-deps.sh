@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what TokenVault needs to build when it is missing: OpenSSL 3's libcrypto headers
+# (Debian package libssl-dev) and pkg-config. Safe to run again: it does nothing when both are there.
+set -euo pipefail
+
+missing=()
+pkg-config --exists libcrypto 2>/dev/null || missing+=(libssl-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing ${missing[*]} (needed to build TokenVault)..."
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
