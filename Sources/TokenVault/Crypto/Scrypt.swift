@@ -1,0 +1,44 @@
+internal import COpenSSL
+
+/// scrypt (RFC 7914) through OpenSSL's `EVP_PBE_scrypt`, to derive a keyring's key from a
+/// passphrase.
+package struct Scrypt: Sendable, Equatable {
+    /// log2 of the CPU/memory cost N.
+    package var logN: UInt8
+    /// Block size r.
+    package var r: UInt32
+    /// Parallelism p.
+    package var p: UInt32
+
+    /// N = 2^15, r = 8, p = 1: 32 MiB and about 0.1 s per derivation, as OWASP recommends for scrypt.
+    package static let `default` = Scrypt(logN: 15, r: 8, p: 1)
+
+    package init(logN: UInt8, r: UInt32, p: UInt32) {
+        self.logN = logN
+        self.r = r
+        self.p = p
+    }
+
+    /// Whether the parameters are within what TokenVault accepts from a file (guards against a
+    /// crafted header asking for terabytes of memory).
+    package var isAcceptable: Bool { (10...22).contains(logN) && (1...32).contains(r) && (1...16).contains(p) }
+
+    /// Derives a 256-bit key from `passphrase` and `salt`.
+    package func deriveKey(passphrase: [UInt8], salt: [UInt8]) throws -> SymmetricKey {
+        guard isAcceptable else { throw CryptoError.incorrectParameterSize }
+        let n = UInt64(1) << UInt64(logN)
+        // scrypt needs 128 * N * r bytes (plus a little); allow twice that.
+        let maxMemory = 256 * n * UInt64(r) + 1 << 20
+        var out = [UInt8](repeating: 0, count: SymmetricKey.byteCount)
+        defer { out.cleanse() }
+        let ok = passphrase.withUnsafeBufferPointer { pass in
+            pass.withMemoryRebound(to: CChar.self) { passChars in
+                EVP_PBE_scrypt(
+                    passChars.baseAddress, passphrase.count, salt, salt.count, n, UInt64(r), UInt64(p),
+                    maxMemory, &out, out.count)
+            }
+        }
+        guard ok == 1 else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
+        return try SymmetricKey(bytes: out)
+    }
+}

@@ -1,0 +1,71 @@
+internal import COpenSSL
+
+/// A 256-bit AES key whose bytes live in memory that is zeroed (`OPENSSL_cleanse`) when the
+/// last copy is released.
+///
+/// Equality is constant-time (`CRYPTO_memcmp`), and `description` never shows the bytes.
+package struct SymmetricKey: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The size of every key TokenVault uses: 32 bytes (AES-256).
+    package static let byteCount = 32
+
+    private let storage: SecretBytes
+
+    /// Wraps existing key bytes; the caller should cleanse its own copy.
+    /// - Throws: `CryptoError.incorrectKeySize` unless `bytes` has 32 bytes.
+    package init(bytes: some Collection<UInt8>) throws {
+        guard bytes.count == Self.byteCount else { throw CryptoError.incorrectKeySize }
+        storage = SecretBytes(bytes)
+    }
+
+    /// A new random key from `RAND_bytes`.
+    package static func generate() throws -> SymmetricKey {
+        var bytes = try SecureRandom.bytes(count: byteCount)
+        defer { bytes.cleanse() }
+        return try SymmetricKey(bytes: bytes)
+    }
+
+    /// Calls `body` with the key bytes; do not let them escape.
+    package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes(body)
+    }
+
+    package static func == (lhs: SymmetricKey, rhs: SymmetricKey) -> Bool {
+        lhs.withUnsafeBytes { l in
+            rhs.withUnsafeBytes { r in
+                l.count == r.count && CRYPTO_memcmp(l.baseAddress, r.baseAddress, l.count) == 0
+            }
+        }
+    }
+
+    package var description: String { "SymmetricKey(256 bits, <redacted>)" }
+    package var debugDescription: String { description }
+}
+
+/// Bytes that are zeroed when released. Immutable after creation, hence `Sendable`.
+package final class SecretBytes: @unchecked Sendable {
+    private let pointer: UnsafeMutableRawBufferPointer
+
+    package init(_ bytes: some Collection<UInt8>) {
+        pointer = .allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        pointer.copyBytes(from: bytes)
+        count = bytes.count
+    }
+
+    package let count: Int
+
+    package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(rebasing: pointer[0..<count]))
+    }
+
+    deinit {
+        OPENSSL_cleanse(pointer.baseAddress, pointer.count)
+        pointer.deallocate()
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Overwrites the bytes with zeros through `OPENSSL_cleanse`, which the compiler cannot elide.
+    package mutating func cleanse() {
+        withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) }
+    }
+}
