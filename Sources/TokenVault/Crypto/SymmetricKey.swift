@@ -58,8 +58,13 @@ package final class SecretBytes: @unchecked Sendable {
     }
 
     deinit {
-        OPENSSL_cleanse(pointer.baseAddress, pointer.count)
+        Self.cleanse(pointer.baseAddress!, pointer.count)
         pointer.deallocate()
+    }
+
+    /// Zeroes `count` bytes at `base` through `OPENSSL_cleanse`, which the compiler cannot elide.
+    package static func cleanse(_ base: UnsafeMutableRawPointer, _ count: Int) {
+        OPENSSL_cleanse(base, count)
     }
 }
 

@@ -53,8 +53,9 @@ public struct OAuthToken: Sendable, Hashable {
         self.tokenType = tokenType
         self.expiresIn = expiresIn
         self.scope = scope
-        self.obtainedAt = obtainedAt
-        self.expiresAt = expiresAt ?? obtainedAt.addingTimeInterval(expiresIn.map(TimeInterval.init) ?? defaultLifetime)
+        self.obtainedAt = obtainedAt.roundedToMilliseconds
+        self.expiresAt = (expiresAt ?? obtainedAt.addingTimeInterval(expiresIn.map(TimeInterval.init) ?? defaultLifetime))
+            .roundedToMilliseconds
         self.appId = appId
         self.nonce = nonce
     }
@@ -106,8 +107,8 @@ extension OAuthToken: Codable {
         tokenType = try c.decode(String.self, forKey: .tokenType)
         expiresIn = try c.decodeIfPresent(Int.self, forKey: .expiresIn)
         scope = try c.decodeIfPresent(String.self, forKey: .scope)
-        obtainedAt = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .obtainedAt))
-        expiresAt = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .expiresAt))
+        obtainedAt = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .obtainedAt)).roundedToMilliseconds
+        expiresAt = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .expiresAt)).roundedToMilliseconds
         appId = try c.decodeIfPresent(String.self, forKey: .appId)
         nonce = try c.decodeIfPresent(String.self, forKey: .nonce)
     }
@@ -118,9 +119,17 @@ extension OAuthToken: Codable {
         try c.encode(tokenType, forKey: .tokenType)
         try c.encodeIfPresent(expiresIn, forKey: .expiresIn)
         try c.encodeIfPresent(scope, forKey: .scope)
-        try c.encode(obtainedAt.timeIntervalSince1970, forKey: .obtainedAt)
-        try c.encode(expiresAt.timeIntervalSince1970, forKey: .expiresAt)
+        try c.encode(obtainedAt.roundedToMilliseconds.timeIntervalSince1970, forKey: .obtainedAt)
+        try c.encode(expiresAt.roundedToMilliseconds.timeIntervalSince1970, forKey: .expiresAt)
         try c.encodeIfPresent(appId, forKey: .appId)
         try c.encodeIfPresent(nonce, forKey: .nonce)
+    }
+}
+
+extension Date {
+    /// The date with millisecond precision, the precision the vault stores, so that a token read
+    /// back from a vault equals the one written.
+    package var roundedToMilliseconds: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 }

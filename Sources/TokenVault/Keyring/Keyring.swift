@@ -1,0 +1,114 @@
+import Foundation
+import Synchronization
+
+/// A keyring file: the AES-256 keys that seal vaults, by key id.
+///
+/// One key is `primary` and seals new data; the others are `active` and only open data sealed
+/// with them, which is what lets a key be rotated without downtime. The file is created `0600`
+/// and refused when group or others can read it. Every change is written atomically and durably
+/// under the keyring's `flock`.
+///
+/// ```swift
+/// let keyring = Keyring(path: "/etc/myservice/vault.keys")
+/// let vault = Vault(path: "/var/lib/myservice/tokens.vault", keyring: keyring)
+/// ```
+public final class Keyring: Sendable {
+    /// The keyring file's path.
+    public let path: String
+    let passphrase: Passphrase?
+    /// The keyring as last read or written, so that vault reads need no disk access for keys
+    /// they already know; reloaded when a vault names an unknown key id.
+    private let cached: Mutex<KeyringFile?>
+
+    /// A keyring at `path`, opened lazily on first use.
+    ///
+    /// - Parameters:
+    ///   - path: The keyring file.
+    ///   - passphrase: The passphrase of a protected keyring; `nil` for an unprotected one.
+    public init(path: String, passphrase: Passphrase? = nil) {
+        self.path = path
+        self.passphrase = passphrase
+        self.cached = Mutex(nil)
+    }
+
+    /// Creates the keyring file with one new primary key; sealed under the passphrase when one
+    /// was given.
+    /// - Throws: `VaultError.alreadyExists` when the file exists.
+    @discardableResult
+    package func create(scrypt: Scrypt = .default) throws -> KeyInfo {
+        let lock = try lockFile()
+        defer { lock.unlock() }
+        guard !FileManager.default.fileExists(atPath: path) else { throw VaultError.alreadyExists(path: path) }
+        let protection: KeyringFile.Protection = try passphrase.map { passphrase in
+            let salt = try SecureRandom.bytes(count: KeyringFile.saltByteCount)
+            let key = try passphrase.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
+            return .passphrase(scrypt: scrypt, salt: salt, key: key)
+        } ?? .none
+        let file = KeyringFile(keys: [try .generate(state: .primary)], protection: protection)
+        try write(file)
+        return file.primary.info
+    }
+
+    /// Reads the keyring from disk.
+    package func load() throws -> KeyringFile {
+        try FilePermissions.requireOwnerOnly(path)
+        let bytes: [UInt8]
+        do { bytes = try AtomicFile.read(path) } catch { throw VaultError(error) }
+        let previous = cached.withLock { $0 }
+        let file = try KeyringFile.decode(bytes, path: path) { scrypt, salt in
+            if case .passphrase(let known, let knownSalt, let key) = previous?.protection, known == scrypt, knownSalt == salt {
+                return key
+            }
+            return try passphrase?.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
+        }
+        cached.withLock { $0 = file }
+        return file
+    }
+
+    /// The keys, without their bytes.
+    public func keys() throws -> [KeyInfo] {
+        try load().keys.map(\.info)
+    }
+
+    /// The key with this id, reading the file again when the cached copy does not know it (the
+    /// keyring may have been rotated by another process).
+    package func key(id: String) throws -> SymmetricKey? {
+        if let key = cached.withLock({ $0?.key(id: id)?.key }) { return key }
+        return try load().key(id: id)?.key
+    }
+
+    /// Reads, changes and writes the keyring under its lock.
+    ///
+    /// - Parameter body: Changes the keyring; when it throws, nothing is written.
+    /// - Returns: What `body` returns.
+    package func update<T>(_ body: (inout KeyringFile) throws -> T) throws -> T {
+        let lock = try lockFile()
+        defer { lock.unlock() }
+        var file = try load()
+        let result = try body(&file)
+        try write(file)
+        return result
+    }
+
+    /// Counts one more seal on the primary key, durably, before the caller seals with it; a
+    /// crash afterwards can only over-count, never under-count.
+    package func reservePrimaryForSeal() throws -> KeyringKey {
+        try update { file in
+            let index = file.keys.firstIndex { $0.info.state == .primary }!
+            file.keys[index].info.sealCount += 1
+            return file.keys[index]
+        }
+    }
+
+    private func write(_ file: KeyringFile) throws {
+        var bytes = try file.encoded()
+        defer { bytes.cleanse() }
+        AtomicFile.removeStaleTemporaries(of: path)
+        do { try AtomicFile.replace(path, with: bytes) } catch { throw VaultError(error) }
+        cached.withLock { $0 = file }
+    }
+
+    private func lockFile() throws -> FileLock {
+        do { return try FileLock.acquire(for: path) } catch { throw VaultError(error) }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// The keyring file format (docs/FORMAT.md): a header, then the key list as JSON, either in the
+/// clear (the file is protected by its `0600` mode) or sealed with AES-256-GCM under a key
+/// derived from a passphrase with scrypt.
+package struct KeyringFile: Sendable {
+    package static let magic: [UInt8] = Array("TVKR".utf8)
+    package static let formatVersion: UInt8 = 1
+    static let saltByteCount = 16
+
+    /// How the key list is protected.
+    package enum Protection: Sendable {
+        case none
+        /// Sealed under `key`, derived from the passphrase with `scrypt` and `salt`.
+        case passphrase(scrypt: Scrypt, salt: [UInt8], key: SymmetricKey)
+    }
+
+    package var keys: [KeyringKey]
+    package var protection: Protection
+
+    /// The primary key (a valid keyring has exactly one).
+    package var primary: KeyringKey {
+        keys.first { $0.info.state == .primary }!
+    }
+
+    package func key(id: String) -> KeyringKey? { keys.first { $0.id == id } }
+
+    // MARK: Encoding
+
+    package func encoded() throws -> [UInt8] {
+        var document = try JSONEncoder.keyring.encode(Document(keys: keys.map(Document.Key.init)))
+        defer { document.withUnsafeMutableBytes { $0.cleanseBytes() } }
+        switch protection {
+        case .none:
+            return Self.magic + [Self.formatVersion, 0] + Array(document)
+        case .passphrase(let scrypt, let salt, let key):
+            let nonce = try SecureRandom.bytes(count: AESGCM.nonceByteCount)
+            var header = Self.magic + [Self.formatVersion, 1, scrypt.logN]
+            header.appendBigEndian(scrypt.r)
+            header.appendBigEndian(scrypt.p)
+            header += salt + nonce
+            header.appendBigEndian(UInt32(document.count))
+            var plaintext = Array(document)
+            defer { plaintext.cleanse() }
+            let box = try AESGCM.seal(plaintext, using: key, nonce: nonce, authenticating: header)
+            return header + box.ciphertext + box.tag
+        }
+    }
+
+    /// Parses a keyring file.
+    /// - Parameters:
+    ///   - derivedKey: Returns the key for the given scrypt parameters and salt (deriving it from
+    ///     the passphrase, or reusing one already derived); `nil` when there is no passphrase.
+    package static func decode(
+        _ bytes: [UInt8], path: String, derivedKey: (Scrypt, [UInt8]) throws -> SymmetricKey?
+    ) throws -> KeyringFile {
+        var reader = ByteReader(bytes, path: path)
+        guard try reader.take(4) == magic else { throw VaultError.malformed(path: path, reason: "not a TokenVault keyring") }
+        let version = try reader.byte()
+        guard version == formatVersion else { throw VaultError.unsupportedFormatVersion(version: Int(version), path: path) }
+        var plaintext: [UInt8]
+        let protection: Protection
+        switch try reader.byte() {
+        case 0:
+            plaintext = reader.rest()
+            protection = .none
+        case 1:
+            let scrypt = Scrypt(logN: try reader.byte(), r: try reader.uint32(), p: try reader.uint32())
+            guard scrypt.isAcceptable else { throw VaultError.malformed(path: path, reason: "scrypt parameters out of range") }
+            let salt = try reader.take(saltByteCount)
+            let nonce = try reader.take(AESGCM.nonceByteCount)
+            let length = Int(try reader.uint32())
+            let header = Array(bytes[0..<reader.offset])
+            let ciphertext = try reader.take(length)
+            let tag = try reader.take(AESGCM.tagByteCount)
+            try reader.expectEnd()
+            guard let key = try derivedKey(scrypt, salt) else { throw VaultError.passphraseRequired(path: path) }
+            do {
+                plaintext = try AESGCM.open(
+                    AESGCM.SealedBox(nonce: nonce, ciphertext: ciphertext, tag: tag), using: key, authenticating: header)
+            } catch CryptoError.authenticationFailure {
+                throw VaultError.authenticationFailed(path: path)
+            }
+            protection = .passphrase(scrypt: scrypt, salt: salt, key: key)
+        case let other:
+            throw VaultError.malformed(path: path, reason: "unknown protection \(other)")
+        }
+        defer { plaintext.cleanse() }
+        let document: Document
+        do { document = try JSONDecoder.keyring.decode(Document.self, from: Data(plaintext)) } catch {
+            throw VaultError.malformed(path: path, reason: "key list is not valid JSON")
+        }
+        let keys = try document.keys.map { try $0.keyringKey(path: path) }
+        guard keys.filter({ $0.info.state == .primary }).count == 1 else {
+            throw VaultError.malformed(path: path, reason: "a keyring needs exactly one primary key")
+        }
+        guard Set(keys.map(\.id)).count == keys.count else {
+            throw VaultError.malformed(path: path, reason: "duplicate key id")
+        }
+        return KeyringFile(keys: keys, protection: protection)
+    }
+
+    /// The JSON key list.
+    struct Document: Codable {
+        struct Key: Codable {
+            var id: String
+            var state: KeyState
+            var createdAt: Double
+            var sealCount: UInt64
+            var key: String
+
+            init(_ entry: KeyringKey) {
+                id = entry.id
+                state = entry.info.state
+                createdAt = entry.info.createdAt.timeIntervalSince1970
+                sealCount = entry.info.sealCount
+                key = entry.key.withUnsafeBytes { Data($0).base64EncodedString() }
+            }
+
+            func keyringKey(path: String) throws -> KeyringKey {
+                guard KeyringKey.isValidID(id) else { throw VaultError.malformed(path: path, reason: "invalid key id") }
+                guard var bytes = Data(base64Encoded: key).map(Array.init), bytes.count == SymmetricKey.byteCount else {
+                    throw VaultError.malformed(path: path, reason: "key '\(id)' is not 32 bytes of base64")
+                }
+                defer { bytes.cleanse() }
+                let info = KeyInfo(id: id, state: state, createdAt: Date(timeIntervalSince1970: createdAt), sealCount: sealCount)
+                return KeyringKey(info: info, key: try SymmetricKey(bytes: bytes))
+            }
+        }
+
+        var keys: [Key]
+    }
+}
+
+extension JSONEncoder {
+    static var keyring: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    static var keyring: JSONDecoder { JSONDecoder() }
+}
+
+extension UnsafeMutableRawBufferPointer {
+    func cleanseBytes() {
+        guard let base = baseAddress else { return }
+        SecretBytes.cleanse(base, count)
+    }
+}

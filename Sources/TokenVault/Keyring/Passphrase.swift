@@ -1,0 +1,50 @@
+import Foundation
+
+/// A keyring passphrase, held in memory that is zeroed on release.
+///
+/// Read it from an environment variable or a file; a passphrase never belongs on a command
+/// line, where every user of the machine can read it.
+public struct Passphrase: Sendable {
+    let bytes: SecretBytes
+
+    /// Wraps a passphrase the caller already holds.
+    public init(_ passphrase: String) {
+        bytes = SecretBytes(Array(passphrase.utf8))
+    }
+
+    /// Reads the passphrase from the environment variable `name`.
+    /// - Throws: `VaultError.refused` when the variable is unset or empty.
+    public static func environment(_ name: String) throws -> Passphrase {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw VaultError.refused(reason: "environment variable \(name) is not set or empty")
+        }
+        return Passphrase(value)
+    }
+
+    /// Reads the passphrase from a file; one trailing newline is dropped.
+    /// - Throws: `VaultError.insecurePermissions` when others can read the file,
+    ///   `VaultError.fileNotFound` when it is missing.
+    public static func file(_ path: String) throws -> Passphrase {
+        try FilePermissions.requireOwnerOnly(path)
+        var bytes: [UInt8]
+        do { bytes = try AtomicFile.read(path) } catch { throw VaultError(error) }
+        defer { bytes.cleanse() }
+        var end = bytes.count
+        if end > 0, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        if end > 0, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        guard end > 0 else { throw VaultError.refused(reason: "\(path): passphrase file is empty") }
+        return Passphrase(bytes: bytes[0..<end])
+    }
+
+    init(bytes: some Collection<UInt8>) {
+        self.bytes = SecretBytes(bytes)
+    }
+
+    func withBytes<R>(_ body: ([UInt8]) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { raw in
+            var copy = Array(raw)
+            defer { copy.cleanse() }
+            return try body(copy)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whole-file reads and crash-safe whole-file replacement.
+///
+/// `replace(_:with:)` writes a temporary file created `0600` in the destination's folder,
+/// `fsync`s it, `rename`s it over the destination and `fsync`s the folder, so that after a crash
+/// at any instant the path holds either the old bytes or the new ones, never a mix, and once it
+/// returns the new bytes survive power loss. Callers serialize writers with ``FileLock``.
+package enum AtomicFile {
+    /// Reads the whole file.
+    /// - Throws: `StorageError.notFound` when there is no file, `StorageError.io` otherwise.
+    package static func read(_ path: String) throws(StorageError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw errno == ENOENT ? .notFound(path: path) : .io(path: path, operation: "open", errno: errno)
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, operation: "read", errno: errno)
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return bytes
+    }
+
+    /// Atomically and durably replaces (or creates) `path` with `bytes`, mode `0600`.
+    package static func replace(_ path: String, with bytes: [UInt8]) throws(StorageError) {
+        let (folder, name) = split(path)
+        let temporary = folder + "/." + name + ".tmp-" + randomSuffix()
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .io(path: temporary, operation: "create", errno: errno) }
+        var renamed = false
+        defer { if !renamed { unlink(temporary) } }
+        do {
+            defer { close(fd) }
+            // The umask can only clear bits, but be explicit: secrets are owner-only.
+            guard fchmod(fd, 0o600) == 0 else { throw StorageError.io(path: temporary, operation: "chmod", errno: errno) }
+            try writeAll(fd, bytes, path: temporary)
+            guard fsync(fd) == 0 else { throw StorageError.io(path: temporary, operation: "fsync", errno: errno) }
+        }
+        guard rename(temporary, path) == 0 else { throw .io(path: path, operation: "rename", errno: errno) }
+        renamed = true
+        try syncFolder(folder)
+    }
+
+    /// Removes temporary files that a writer killed mid-write left beside `path`. Call it only
+    /// while holding the file's lock, when no other writer can be using one.
+    package static func removeStaleTemporaries(of path: String) {
+        let (folder, name) = split(path)
+        guard let dir = opendir(folder) else { return }
+        defer { closedir(dir) }
+        let prefix = "." + name + ".tmp-"
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if entryName.hasPrefix(prefix) { unlink(folder + "/" + entryName) }
+        }
+    }
+
+    /// The folder and file name of `path` (the folder is `.` for a bare name).
+    static func split(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let folder = String(path[..<slash])
+        return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StorageError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, operation: "write", errno: errno)
+            }
+            offset += n
+        }
+    }
+
+    private static func syncFolder(_ folder: String) throws(StorageError) {
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: folder, operation: "open folder", errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .io(path: folder, operation: "fsync folder", errno: errno) }
+    }
+
+    private static func randomSuffix() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 16)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive `flock` on a lock file beside the file it guards (`PATH.lock`), serializing
+/// writers across processes and across tasks of one process.
+///
+/// The lock file is created `0600` and never deleted (deleting it would let two writers lock two
+/// different files). The lock is released when the value is released or `unlock()` is called,
+/// and by the kernel if the process dies.
+package final class FileLock {
+    /// The lock file's path.
+    package let path: String
+    private var fd: Int32
+
+    private init(path: String, fd: Int32) {
+        self.path = path
+        self.fd = fd
+    }
+
+    /// The lock file that guards `file`.
+    package static func lockPath(for file: String) -> String { file + ".lock" }
+
+    /// Takes the lock guarding `file`, blocking the calling thread until it is free.
+    package static func acquire(for file: String) throws(StorageError) -> FileLock {
+        let lock = try openLockFile(for: file)
+        try lock.flockRetryingInterrupts(LOCK_EX)
+        return lock
+    }
+
+    /// Takes the lock guarding `file` without blocking a Swift concurrency thread: when the lock is
+    /// busy, the wait happens on a dedicated thread.
+    package static func acquire(for file: String) async throws(StorageError) -> FileLock {
+        let lock = try openLockFile(for: file)
+        if flock(lock.fd, LOCK_EX | LOCK_NB) == 0 { return lock }
+        guard errno == EWOULDBLOCK || errno == EINTR else {
+            throw .io(path: lock.path, operation: "flock", errno: errno)
+        }
+        let waiter = LockWaiter(fd: lock.fd)
+        let failure: Int32? = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: waiter.wait()) }
+        }
+        if let failure { throw .io(path: lock.path, operation: "flock", errno: failure) }
+        return lock
+    }
+
+    /// Releases the lock.
+    package func unlock() {
+        guard fd >= 0 else { return }
+        close(fd)  // closing the only descriptor releases the flock
+        fd = -1
+    }
+
+    deinit { unlock() }
+
+    private static func openLockFile(for file: String) throws(StorageError) -> FileLock {
+        let path = lockPath(for: file)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .io(path: path, operation: "open lock", errno: errno) }
+        return FileLock(path: path, fd: fd)
+    }
+
+    private func flockRetryingInterrupts(_ operation: Int32) throws(StorageError) {
+        while flock(fd, operation) != 0 {
+            guard errno == EINTR else { throw .io(path: path, operation: "flock", errno: errno) }
+        }
+    }
+}
+
+/// Blocks on `flock` for an async acquirer; carries only the descriptor across threads.
+private struct LockWaiter: Sendable {
+    let fd: Int32
+
+    func wait() -> Int32? {
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { return errno }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// A vault file: named OAuth tokens sealed with AES-256-GCM under a key from a ``Keyring``.
+///
+/// Reads need no lock: writes replace the file atomically, so a reader sees the old file or the
+/// new one. Writes are read-modify-write under the vault's `flock` (`PATH.lock`), so concurrent
+/// writers in any number of processes each keep their change.
+///
+/// ```swift
+/// let vault = Vault(path: "tokens.vault", keyring: Keyring(path: "vault.keys"))
+/// let contents = try vault.contents()
+/// print(contents.entries.keys)
+/// ```
+public final class Vault: Sendable {
+    /// The vault file's path.
+    public let path: String
+    /// The keyring holding the keys that seal it.
+    public let keyring: Keyring
+
+    /// A vault at `path` whose keys are in `keyring`. Nothing is read until it is used.
+    public init(path: String, keyring: Keyring) {
+        self.path = path
+        self.keyring = keyring
+    }
+
+    /// Creates an empty vault sealed with the keyring's primary key.
+    /// - Throws: `VaultError.alreadyExists` when the vault exists.
+    package func create() throws {
+        try withLock { locked in
+            guard !locked.exists else { throw VaultError.alreadyExists(path: path) }
+            try locked.write([:])
+        }
+    }
+
+    /// Opens the vault and returns its entries, format version and the id of the key that seals it.
+    public func contents() throws -> VaultContents {
+        let opened = try open()
+        return VaultContents(formatVersion: opened.formatVersion, keyID: opened.keyID, entries: opened.entries)
+    }
+
+    /// Reads and changes the entries under the vault's lock, then seals them with the keyring's
+    /// primary key and replaces the file. A missing vault is created.
+    ///
+    /// - Parameter body: Changes the entries; when it throws, nothing is written.
+    /// - Returns: What `body` returns.
+    @discardableResult
+    package func update<T>(_ body: (inout [String: VaultEntry]) throws -> T) throws -> T {
+        try withLock { locked in
+            var entries = locked.exists ? try locked.read().entries : [:]
+            let result = try body(&entries)
+            try locked.write(entries)
+            return result
+        }
+    }
+
+    /// Runs `body` holding the vault's lock, blocking the thread while another holder has it.
+    package func withLock<T>(_ body: (LockedVault) throws -> T) throws -> T {
+        let lock: FileLock
+        do { lock = try FileLock.acquire(for: path) } catch { throw VaultError(error) }
+        defer { lock.unlock() }
+        return try body(LockedVault(vault: self))
+    }
+
+    /// Runs `body` holding the vault's lock; waiting for it does not block a concurrency thread.
+    package func withLock<T>(_ body: (LockedVault) async throws -> T) async throws -> T {
+        let lock: FileLock
+        do { lock = try await FileLock.acquire(for: path) } catch { throw VaultError(error) }
+        defer { lock.unlock() }
+        return try await body(LockedVault(vault: self))
+    }
+
+    /// Reads and opens the file, reloading the keyring once if it names an unknown key.
+    package func open() throws -> VaultFile.Opened {
+        let bytes: [UInt8]
+        do { bytes = try AtomicFile.read(path) } catch { throw VaultError(error) }
+        return try VaultFile.open(bytes, path: path, keyringPath: keyring.path) { try keyring.key(id: $0) }
+    }
+
+    /// Seals `entries` with the primary key and replaces the file. Only call with the lock held.
+    fileprivate func write(_ entries: [String: VaultEntry]) throws {
+        let primary = try keyring.reservePrimaryForSeal()
+        var bytes = try VaultFile.seal(entries, keyID: primary.id, key: primary.key)
+        defer { bytes.cleanse() }
+        AtomicFile.removeStaleTemporaries(of: path)
+        do { try AtomicFile.replace(path, with: bytes) } catch { throw VaultError(error) }
+    }
+}
+
+/// The vault while its lock is held: reads see the latest write, and writes are safe.
+package struct LockedVault {
+    let vault: Vault
+
+    /// Whether the vault file exists.
+    package var exists: Bool { FileManager.default.fileExists(atPath: vault.path) }
+
+    /// Opens the vault.
+    package func read() throws -> VaultFile.Opened { try vault.open() }
+
+    /// Seals `entries` with the primary key and durably replaces the vault.
+    package func write(_ entries: [String: VaultEntry]) throws { try vault.write(entries) }
+}
+
+/// What an opened vault holds.
+public struct VaultContents: Sendable {
+    /// The format version of the file.
+    public var formatVersion: Int
+    /// The id of the key that sealed it.
+    public var keyID: String
+    /// The entries by name.
+    public var entries: [String: VaultEntry]
+}

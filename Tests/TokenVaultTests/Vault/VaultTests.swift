@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import TokenVault
+
+@Suite struct VaultTests {
+    func makeVault(_ dir: TemporaryDirectory) throws -> Vault {
+        let keyring = Keyring(path: dir.file("vault.keys"))
+        try keyring.create()
+        let vault = Vault(path: dir.file("tokens.vault"), keyring: keyring)
+        try vault.create()
+        return vault
+    }
+
+    @Test func storesAndReadsBackEntries() throws {
+        let dir = try TemporaryDirectory()
+        let vault = try makeVault(dir)
+        #expect(try fileMode(vault.path) == 0o600)
+        let token = OAuthToken(accessToken: "A21AA-secret", expiresIn: 32400, scope: "s1 s2", appId: "APP-1", nonce: "n")
+        try vault.update { $0["paypal"] = VaultEntry(token: token, tokenURL: "https://x/v1/oauth2/token", clientID: "cid") }
+        let contents = try Vault(path: vault.path, keyring: Keyring(path: vault.keyring.path)).contents()
+        #expect(contents.formatVersion == 1)
+        #expect(contents.entries["paypal"]?.token == token)
+        #expect(contents.entries["paypal"]?.clientID == "cid")
+        #expect(contents.keyID == (try vault.keyring.keys().first?.id))
+        let raw = try Data(contentsOf: URL(fileURLWithPath: vault.path))
+        #expect(!String(decoding: raw, as: UTF8.self).contains("A21AA"))
+    }
+
+    @Test func refusesToOverwrite() throws {
+        let dir = try TemporaryDirectory()
+        let vault = try makeVault(dir)
+        #expect(throws: VaultError.alreadyExists(path: vault.path)) { try vault.create() }
+    }
+
+    @Test func everyFlippedBitIsDetected() throws {
+        let dir = try TemporaryDirectory()
+        let vault = try makeVault(dir)
+        try vault.update { $0["a"] = VaultEntry(token: OAuthToken(accessToken: "tok")) }
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: vault.path)))
+        let keyID = try vault.contents().keyID
+        let key = try #require(try vault.keyring.key(id: keyID))
+        let nonceStart = 4 + 1 + 1 + keyID.utf8.count
+        let lengthRange = (nonceStart + 12)..<(nonceStart + 16)
+        for bit in 0..<(original.count * 8) {
+            var bytes = original
+            bytes[bit / 8] ^= 1 << (bit % 8)
+            do {
+                _ = try VaultFile.open(bytes, path: "v", keyringPath: "k") { $0 == keyID ? key : nil }
+                Issue.record("flipped bit \(bit) went unnoticed")
+            } catch let error as VaultError {
+                // In the nonce, ciphertext and tag the tag check fails; in the rest of the header the
+                // parser names what it sees (bad magic, version, key id, or a length that does not fit).
+                if bit / 8 >= nonceStart && !lengthRange.contains(bit / 8) {
+                    #expect(error == .authenticationFailed(path: "v"), "bit \(bit)")
+                }
+            }
+        }
+    }
+
+    @Test func truncatedFileIsMalformed() throws {
+        let dir = try TemporaryDirectory()
+        let vault = try makeVault(dir)
+        let original = try Data(contentsOf: URL(fileURLWithPath: vault.path))
+        for length in [0, 3, 10, original.count - 1] {
+            try original.prefix(length).write(to: URL(fileURLWithPath: vault.path))
+            #expect(throws: VaultError.self) { try vault.contents() }
+            do { _ = try vault.contents() } catch let error as VaultError {
+                guard case .malformed = error else { Issue.record("length \(length): \(error)"); continue }
+            }
+        }
+    }
+
+    @Test func otherKeyringGivesUnknownKeyID() throws {
+        let dir = try TemporaryDirectory()
+        let vault = try makeVault(dir)
+        let other = Keyring(path: dir.file("other.keys"))
+        try other.create()
+        let keyID = try vault.contents().keyID
+        #expect(throws: VaultError.unknownKeyID(keyID: keyID, vaultPath: vault.path, keyringPath: other.path)) {
+            try Vault(path: vault.path, keyring: other).contents()
+        }
+    }
+
+    @Test func missingVaultIsNotFound() throws {
+        let dir = try TemporaryDirectory()
+        let keyring = Keyring(path: dir.file("vault.keys"))
+        try keyring.create()
+        let path = dir.file("none.vault")
+        #expect(throws: VaultError.fileNotFound(path: path)) { try Vault(path: path, keyring: keyring).contents() }
+    }
+
+    @Test func concurrentUpdatersEachKeepTheirEntry() async throws {
+        let dir = try TemporaryDirectory()
+        let vault = try makeVault(dir)
+        await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<16 {
+                group.addTask {
+                    let mine = Vault(path: vault.path, keyring: Keyring(path: vault.keyring.path))
+                    try await mine.withLock { locked async throws in
+                        var entries = try locked.read().entries
+                        entries["e\(i)"] = VaultEntry(token: OAuthToken(accessToken: "t\(i)"))
+                        try locked.write(entries)
+                    }
+                }
+            }
+        }
+        #expect(try vault.contents().entries.count == 16)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+}
