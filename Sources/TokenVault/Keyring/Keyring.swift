@@ -49,6 +49,17 @@ public final class Keyring: Sendable {
         return file.primary.info
     }
 
+    /// Creates the keyring when there is no file yet.
+    /// - Returns: Whether it created one.
+    package func createIfMissing() throws -> Bool {
+        do {
+            try create()
+            return true
+        } catch VaultError.alreadyExists {
+            return false
+        }
+    }
+
     /// Reads the keyring from disk.
     package func load() throws -> KeyringFile {
         try FilePermissions.requireOwnerOnly(path)

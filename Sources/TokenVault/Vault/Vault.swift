@@ -53,6 +53,21 @@ public final class Vault: Sendable {
         }
     }
 
+    /// Stores `token` under `name`, replacing the entry's previous token.
+    package func store(_ token: OAuthToken, as name: String, tokenURL: String? = nil, clientID: String? = nil, requestedScope: String? = nil) throws {
+        try update { entries in
+            entries[name] = VaultEntry(token: token, tokenURL: tokenURL, clientID: clientID, requestedScope: requestedScope)
+        }
+    }
+
+    /// Deletes the entry `name`.
+    /// - Throws: `VaultError.entryNotFound` when there is none; the file is then left as it was.
+    package func removeEntry(named name: String) throws {
+        try update { entries in
+            guard entries.removeValue(forKey: name) != nil else { throw VaultError.entryNotFound(name: name, path: path) }
+        }
+    }
+
     /// Runs `body` holding the vault's lock, blocking the thread while another holder has it.
     package func withLock<T>(_ body: (LockedVault) throws -> T) throws -> T {
         let lock: FileLock

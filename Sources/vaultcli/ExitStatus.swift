@@ -1,0 +1,62 @@
+import Foundation
+import TokenVault
+
+/// vaultcli's exit statuses, documented in `vaultcli --help` and the README.
+enum ExitStatus: Int32, Error, CaseIterable {
+    case success = 0
+    case failure = 1
+    case notFound = 2
+    case tokenExpired = 3
+    case authenticationFailed = 4
+    case unknownKey = 5
+    case insecurePermissions = 6
+    case malformed = 7
+    case refused = 8
+    case usage = 64
+
+    var meaning: String {
+        switch self {
+        case .success: "success"
+        case .failure: "other failure (I/O error, ...)"
+        case .notFound: "vault, keyring, file or entry not found"
+        case .tokenExpired: "the stored token has expired (or is not valid for these credentials)"
+        case .authenticationFailed: "authentication failed: file tampered with, wrong key or wrong passphrase"
+        case .unknownKey: "the vault is sealed with a key the keyring does not hold"
+        case .insecurePermissions: "key material readable by group or others"
+        case .malformed: "truncated or malformed file, or unsupported format version"
+        case .refused: "refused: the file exists already, or the operation is unsafe"
+        case .usage: "usage error"
+        }
+    }
+
+    static var table: String {
+        "EXIT STATUS:\n" + allCases.map { "  \(String($0.rawValue).padding(toLength: 4, withPad: " ", startingAt: 0))\($0.meaning)" }
+            .joined(separator: "\n")
+    }
+
+    /// The status for a TokenVault error; `nil` for errors ArgumentParser reports itself.
+    init?(for error: any Error) {
+        switch error {
+        case let error as VaultError:
+            switch error {
+            case .fileNotFound, .entryNotFound: self = .notFound
+            case .alreadyExists, .refused: self = .refused
+            case .authenticationFailed, .passphraseRequired: self = .authenticationFailed
+            case .unknownKeyID: self = .unknownKey
+            case .unsupportedFormatVersion, .malformed: self = .malformed
+            case .insecurePermissions: self = .insecurePermissions
+            case .io: self = .failure
+            }
+        case is CLIError:
+            self = .failure
+        default:
+            return nil
+        }
+    }
+}
+
+/// A failure of the command itself, with a message for the user.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

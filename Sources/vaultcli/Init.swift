@@ -1,0 +1,22 @@
+import ArgumentParser
+import TokenVault
+
+extension VaultCLI {
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create the keyring (one primary key) when missing, and an empty vault.",
+            discussion: "Refuses to overwrite an existing vault. With a passphrase option, a new keyring is sealed under it.")
+
+        @OptionGroup var options: VaultOptions
+
+        func run() async throws {
+            let vault = try options.openVault()
+            if try vault.keyring.createIfMissing() {
+                print("created keyring \(vault.keyring.path)")
+            }
+            try vault.create()
+            let contents = try vault.contents()
+            print("created vault \(vault.path) (format \(contents.formatVersion), key \(contents.keyID))")
+        }
+    }
+}

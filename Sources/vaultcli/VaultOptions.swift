@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import TokenVault
+
+/// Where the vault and keyring are, shared by every command.
+struct VaultOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The vault file (default: $TOKENVAULT_VAULT, else ./tokens.vault).", valueName: "path"))
+    var vault: String?
+
+    @Option(help: ArgumentHelp("The keyring file (default: $TOKENVAULT_KEYRING, else ./vault.keys).", valueName: "path"))
+    var keyring: String?
+
+    @Option(help: ArgumentHelp("Read the keyring passphrase from this environment variable.", valueName: "var"))
+    var passphraseEnv: String?
+
+    @Option(help: ArgumentHelp("Read the keyring passphrase from this file (mode 0600).", valueName: "path"))
+    var passphraseFile: String?
+
+    func validate() throws {
+        if passphraseEnv != nil && passphraseFile != nil {
+            throw ValidationError("Give at most one of --passphrase-env and --passphrase-file.")
+        }
+    }
+
+    var vaultPath: String { vault ?? ProcessInfo.processInfo.environment["TOKENVAULT_VAULT"] ?? "tokens.vault" }
+    var keyringPath: String { keyring ?? ProcessInfo.processInfo.environment["TOKENVAULT_KEYRING"] ?? "vault.keys" }
+
+    func passphrase() throws -> Passphrase? {
+        if let passphraseEnv { return try Passphrase.environment(passphraseEnv) }
+        if let passphraseFile { return try Passphrase.file(passphraseFile) }
+        return nil
+    }
+
+    func openKeyring() throws -> Keyring { Keyring(path: keyringPath, passphrase: try passphrase()) }
+
+    func openVault() throws -> Vault { Vault(path: vaultPath, keyring: try openKeyring()) }
+}
+
+/// Writes one line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+extension Date {
+    /// ISO 8601 in UTC, e.g. `2026-11-29T16:05:37Z`.
+    var iso8601: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: self)
+    }
+}
