@@ -2,11 +2,25 @@ import ArgumentParser
 import Foundation
 import TokenVault
 
-/// Where the vault and keyring are, shared by every command.
+/// Where the vault and keyring are, shared by every command that works on one vault.
 struct VaultOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The vault file (default: $TOKENVAULT_VAULT, else ./tokens.vault).", valueName: "path"))
     var vault: String?
 
+    @OptionGroup var keyringOptions: KeyringOptions
+
+    var vaultPath: String { vault ?? Self.defaultVaultPath }
+    var keyringPath: String { keyringOptions.keyringPath }
+
+    static var defaultVaultPath: String { ProcessInfo.processInfo.environment["TOKENVAULT_VAULT"] ?? "tokens.vault" }
+
+    func openKeyring() throws -> Keyring { try keyringOptions.openKeyring() }
+
+    func openVault() throws -> Vault { Vault(path: vaultPath, keyring: try openKeyring()) }
+}
+
+/// Where the keyring is and how to unlock it.
+struct KeyringOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The keyring file (default: $TOKENVAULT_KEYRING, else ./vault.keys).", valueName: "path"))
     var keyring: String?
 
@@ -22,7 +36,6 @@ struct VaultOptions: ParsableArguments {
         }
     }
 
-    var vaultPath: String { vault ?? ProcessInfo.processInfo.environment["TOKENVAULT_VAULT"] ?? "tokens.vault" }
     var keyringPath: String { keyring ?? ProcessInfo.processInfo.environment["TOKENVAULT_KEYRING"] ?? "vault.keys" }
 
     func passphrase() throws -> Passphrase? {
@@ -32,8 +45,6 @@ struct VaultOptions: ParsableArguments {
     }
 
     func openKeyring() throws -> Keyring { Keyring(path: keyringPath, passphrase: try passphrase()) }
-
-    func openVault() throws -> Vault { Vault(path: vaultPath, keyring: try openKeyring()) }
 }
 
 /// Writes one line to standard error.

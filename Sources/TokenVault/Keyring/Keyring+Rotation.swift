@@ -1,0 +1,102 @@
+import Foundation
+
+/// What `rotate` did.
+package struct RotationReport: Sendable {
+    package var oldPrimary: String
+    package var newPrimary: String
+    package var resealed: [String]
+    package var retired: [String]
+}
+
+extension Keyring {
+    /// Adds a new random key; it becomes primary only when `primary` is `true` (the previous
+    /// primary then becomes active).
+    package func addKey(primary: Bool) throws -> KeyInfo {
+        try update { file in
+            let key = try KeyringKey.generate(state: primary ? .primary : .active)
+            if primary {
+                for index in file.keys.indices { file.keys[index].info.state = .active }
+            }
+            file.keys.append(key)
+            return key.info
+        }
+    }
+
+    /// Rotates the primary key with no downtime and no loss at any crash point.
+    ///
+    /// 1. A new key is made primary, and the keyring is durable before anything is sealed with it.
+    /// 2. Each vault is re-sealed with it under the vault's lock (each replace is atomic).
+    /// 3. With `retireOld`, keys that none of `vaults` uses any more are removed, under the
+    ///    vaults' locks, only after every vault is durable under the new key.
+    ///
+    /// After a crash anywhere, every vault is sealed with a key the keyring on disk holds.
+    package func rotate(vaultPaths: [String], retireOld: Bool) throws -> RotationReport {
+        let oldPrimary = try load().primary.id
+        let newPrimary = try addKey(primary: true).id
+        var resealed: [String] = []
+        for path in vaultPaths {
+            try Vault(path: path, keyring: self).update { _ in }
+            resealed.append(path)
+        }
+        let retired = retireOld ? try retireKeys(unusedBy: vaultPaths) : []
+        return RotationReport(oldPrimary: oldPrimary, newPrimary: newPrimary, resealed: resealed, retired: retired)
+    }
+
+    /// Removes the key `id`; refused for the primary key and for a key that seals one of `vaults`.
+    package func retireKey(id: String, vaultPaths: [String]) throws {
+        try withVaultLocks(vaultPaths[...]) {
+            let inUse = try keyIDs(sealing: vaultPaths)
+            try update { file in
+                guard let key = file.key(id: id) else {
+                    throw VaultError.refused(reason: "\(path): no key with id '\(id)'")
+                }
+                guard key.info.state != .primary else {
+                    throw VaultError.refused(reason: "key '\(id)' is the primary key; rotate first (vaultcli rotate)")
+                }
+                if let vault = inUse.first(where: { $0.value == id })?.key {
+                    throw VaultError.refused(reason: "key '\(id)' still seals \(vault); re-seal it first (vaultcli rotate --vault \(vault))")
+                }
+                file.keys.removeAll { $0.id == id }
+            }
+        }
+    }
+
+    /// Sets, changes or (with `nil`) removes the passphrase that seals the keyring.
+    package func changePassphrase(to newPassphrase: Passphrase?, scrypt: Scrypt = .default) throws {
+        try update { file in
+            if let newPassphrase {
+                let salt = try SecureRandom.bytes(count: KeyringFile.saltByteCount)
+                let key = try newPassphrase.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
+                file.protection = .passphrase(scrypt: scrypt, salt: salt, key: key)
+            } else {
+                file.protection = .none
+            }
+        }
+    }
+
+    private func retireKeys(unusedBy vaultPaths: [String]) throws -> [String] {
+        try withVaultLocks(vaultPaths[...]) {
+            let inUse = Set(try keyIDs(sealing: vaultPaths).values)
+            return try update { file in
+                let retired = file.keys.filter { $0.info.state != .primary && !inUse.contains($0.id) }.map(\.id)
+                file.keys.removeAll { retired.contains($0.id) }
+                return retired
+            }
+        }
+    }
+
+    /// The key id in each vault's header, by vault path.
+    private func keyIDs(sealing vaultPaths: [String]) throws -> [String: String] {
+        var ids: [String: String] = [:]
+        for path in vaultPaths {
+            ids[path] = try Vault(path: path, keyring: self).contents().keyID
+        }
+        return ids
+    }
+
+    /// Runs `body` holding every vault's lock (always taken before the keyring's lock).
+    private func withVaultLocks<T>(_ paths: ArraySlice<String>, _ body: () throws -> T) throws -> T {
+        guard let first = paths.first else { return try body() }
+        return try Vault(path: first, keyring: self).withLock { _ in try withVaultLocks(paths.dropFirst(), body) }
+    }
+}

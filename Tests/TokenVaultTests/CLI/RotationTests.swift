@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+@testable import TokenVault
+
+/// Key rotation by `vaultcli` processes, checked with the library on the files they leave.
+@Suite struct RotationTests {
+    let dir: TemporaryDirectory
+    let cli: VaultCLIProcess
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        cli = VaultCLIProcess(directory: dir.path)
+    }
+
+    func vault(_ name: String = "tokens.vault") -> Vault {
+        Vault(path: dir.file(name), keyring: Keyring(path: dir.file("vault.keys")))
+    }
+
+    @Test func rotateReSealsRetiresAndStatusShowsTheNewKey() throws {
+        #expect(try cli.run(["init"]).status == 0)
+        let token = OAuthToken(accessToken: "A21AA-rotate-me", expiresIn: 32400)
+        try vault().store(token, as: "paypal")
+        let oldKey = try vault().contents().keyID
+
+        // A vault left sealed with the old key, not named in the rotation.
+        try FileManager.default.copyItem(atPath: dir.file("tokens.vault"), toPath: dir.file("forgotten.vault"))
+
+        let rotated = try cli.run(["rotate", "--retire-old"])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        let newKey = try vault().contents().keyID
+        #expect(newKey != oldKey)
+        #expect(rotated.stdout.contains(oldKey) && rotated.stdout.contains(newKey) && rotated.stdout.contains("re-sealed tokens.vault"))
+        #expect(try vault().contents().entries["paypal"]?.token == token)
+
+        let status = try cli.run(["status", "--json"])
+        #expect(status.stdout.contains("\"keyId\" : \"\(newKey)\""))
+        let keys = try cli.run(["key", "list", "--json"])
+        #expect(keys.stdout.contains(newKey) && !keys.stdout.contains(oldKey))
+
+        let forgotten = try cli.run(["verify", "--vault", "forgotten.vault"])
+        #expect(forgotten.status == 5)
+        #expect(forgotten.stderr.contains(oldKey))
+    }
+
+    @Test func retireIsRefusedForThePrimaryAndForKeysInUse() throws {
+        #expect(try cli.run(["init"]).status == 0)
+        let primary = try vault().contents().keyID
+        let refusedPrimary = try cli.run(["key", "retire", primary])
+        #expect(refusedPrimary.status == 8 && refusedPrimary.stderr.contains("primary"))
+
+        #expect(try cli.run(["key", "add", "--primary"]).status == 0)
+        let refusedInUse = try cli.run(["key", "retire", primary])
+        #expect(refusedInUse.status == 8 && refusedInUse.stderr.contains("still seals tokens.vault"))
+
+        #expect(try cli.run(["rotate"]).status == 0)
+        #expect(try cli.run(["key", "retire", primary]).status == 0)
+        #expect(try Keyring(path: dir.file("vault.keys")).keys().count == 2)
+    }
+
+    @Test func aServiceKeepsWorkingWhileAnotherProcessRotates() throws {
+        #expect(try cli.run(["init"]).status == 0)
+        let service = vault()  // keeps its keyring cached across the rotation
+        try service.store(OAuthToken(accessToken: "before"), as: "a")
+        #expect(try cli.run(["rotate", "--retire-old"]).status == 0)
+        let rotatedKey = try Vault(path: service.path, keyring: Keyring(path: service.keyring.path)).contents().keyID
+
+        #expect(try service.contents().entries["a"]?.token.accessToken == "before")
+        try service.store(OAuthToken(accessToken: "after"), as: "b")
+        let contents = try service.contents()
+        #expect(contents.keyID == rotatedKey)
+        #expect(contents.entries.count == 2)
+    }
+
+    @Test func passphraseChangeKeepsTheKeys() throws {
+        var cli = self.cli
+        cli.environment["OLD_PASS"] = "old passphrase"
+        cli.environment["NEW_PASS"] = "new passphrase"
+        #expect(try cli.run(["init", "--passphrase-env", "OLD_PASS"]).status == 0)
+        #expect(try cli.run(["passphrase", "--passphrase-env", "OLD_PASS", "--new-passphrase-env", "NEW_PASS"]).status == 0)
+        #expect(try cli.run(["verify", "--passphrase-env", "OLD_PASS"]).status == 4)
+        #expect(try cli.run(["verify", "--passphrase-env", "NEW_PASS"]).status == 0)
+        #expect(try cli.run(["passphrase", "--passphrase-env", "NEW_PASS", "--remove"]).status == 0)
+        #expect(try cli.run(["verify"]).status == 0)
+    }
+
+    /// `vaultcli rotate` killed with SIGKILL at random instants, hundreds of times: after every
+    /// kill, every vault opens with the keyring on disk and holds every token it held before.
+    @Test func sigkillAtRandomPointsOfRotationLosesNothing() throws {
+        #expect(try cli.run(["init"]).status == 0)
+        let names = ["a.vault", "b.vault"]
+        var expected: [String: OAuthToken] = [:]
+        for (index, name) in names.enumerated() {
+            let token = OAuthToken(accessToken: "token-\(index)", expiresIn: 32400)
+            try vault(name).store(token, as: "entry")
+            expected[name] = token
+        }
+        let arguments = ["rotate", "--retire-old", "--vault", "a.vault", "--vault", "b.vault"]
+        // Calibrate: how long one whole rotation takes here, now.
+        var longest: TimeInterval = 0
+        for _ in 0..<3 {
+            let start = Date()
+            #expect(try cli.run(arguments).status == 0)
+            longest = max(longest, Date().timeIntervalSince(start))
+        }
+        var generator = SystemRandomNumberGenerator()
+        var completed = 0
+        var midRotation = 0
+        let iterations = 200
+        for iteration in 0..<iterations {
+            let process = try cli.start(arguments)
+            // The fault injection point: a random instant of the run (not synchronisation).
+            usleep(UInt32.random(in: 0..<UInt32(longest * 1.2 * 1_000_000), using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .exit { completed += 1 }
+            let keyring = Keyring(path: dir.file("vault.keys"))
+            if try keyring.keys().count > 1 { midRotation += 1 }
+            for name in names {
+                let contents = try Vault(path: dir.file(name), keyring: keyring).contents()
+                #expect(contents.entries["entry"]?.token == expected[name], "iteration \(iteration), \(name)")
+            }
+        }
+        #expect(completed < iterations, "no rotation was killed")
+        print("rotate SIGKILL loop: \(iterations - completed) killed, \(midRotation) of them between adding the new key and retiring the old, \(completed) completed; every vault opened after each")
+    }
+
+    /// One process updates tokens in a loop while `vaultcli rotate` runs in a loop in others.
+    @Test func updatesDuringRotationsAreAllKept() async throws {
+        #expect(try cli.run(["init"]).status == 0)
+        let cli = self.cli
+        let rotations = Task.detached {
+            var statuses: [Int32] = []
+            for _ in 0..<15 { statuses.append(try cli.run(["rotate", "--retire-old"]).status) }
+            return statuses
+        }
+        let service = vault()
+        for i in 0..<60 {
+            try service.store(OAuthToken(accessToken: "update-\(i)"), as: "entry-\(i)")
+        }
+        #expect(try await rotations.value.allSatisfy { $0 == 0 })
+        let contents = try vault().contents()
+        #expect(contents.entries.count == 60)
+        #expect((0..<60).allSatisfy { contents.entries["entry-\($0)"]?.token.accessToken == "update-\($0)" })
+    }
+}
