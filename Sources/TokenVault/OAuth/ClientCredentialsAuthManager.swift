@@ -1,0 +1,282 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Obtains, holds and refreshes the access token of one OAuth 2.0 client-credentials client.
+///
+/// ``token()`` returns the held token while it is valid: that path only reads it under a lock.
+/// When the token is missing or expired, one refresh runs and every concurrent caller waits for
+/// it: the provider hook (``ClientCredentialsAuthCredentials/oAuthTokenProvider``) when there is
+/// one, else ``fetchToken()``. A new token is passed to
+/// ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate``.
+///
+/// The manager knows nothing of storage; the two hooks are where tokens come from and go to.
+///
+/// ```swift
+/// let manager = ClientCredentialsAuthManager(
+///     credentials: ClientCredentialsAuthCredentials(oAuthClientId: id, oAuthClientSecret: secret),
+///     environment: .sandbox
+/// )
+/// var request = HTTPClientRequest(url: "https://api-m.sandbox.paypal.com/v2/checkout/orders")
+/// request.headers.add(name: "Authorization", value: try await manager.authorizationHeader())
+/// ```
+public final class ClientCredentialsAuthManager: Sendable {
+    /// The client credentials and hooks.
+    public let credentials: ClientCredentialsAuthCredentials
+    /// The endpoint tokens are requested from.
+    let environment: OAuthEnvironment
+    /// The scope requested, space-separated; `nil` requests the client's default scope.
+    public let scope: String?
+    let authMethod: ClientAuthMethod
+    let transport: any TokenTransport
+    let retryPolicy: RetryPolicy
+    let requestTimeout: Duration
+    let defaultTokenLifetime: TimeInterval
+    let maxResponseBytes: Int
+    let logger: Logger
+
+    private let state: Mutex<State>
+
+    /// Creates a manager.
+    ///
+    /// - Parameters:
+    ///   - credentials: The client credentials and hooks. Their `oAuthToken`, if any, is the
+    ///     starting current token.
+    ///   - environment: Where tokens are requested; PayPal's sandbox by default.
+    ///   - scope: The scope to request, space-separated; `nil` (the default) sends none.
+    ///   - authMethod: How the client authenticates; HTTP Basic by default.
+    ///   - transport: How requests are sent; AsyncHTTPClient's shared client by default.
+    ///   - retryPolicy: How transient failures are retried; 3 attempts by default.
+    ///   - requestTimeout: The time one attempt may take; 30 s by default.
+    ///   - defaultTokenLifetime: The lifetime of a token whose response had no `expires_in`.
+    ///   - logger: Where to log; nothing is logged by default. Secrets and tokens never are.
+    public init(
+        credentials: ClientCredentialsAuthCredentials,
+        environment: OAuthEnvironment = .sandbox,
+        scope: String? = nil,
+        authMethod: ClientAuthMethod = .basic,
+        transport: any TokenTransport = AsyncHTTPClientTransport(),
+        retryPolicy: RetryPolicy = .init(),
+        requestTimeout: Duration = .seconds(30),
+        defaultTokenLifetime: TimeInterval = OAuthToken.defaultLifetime,
+        logger: Logger = Logger(label: "tokenvault", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        self.credentials = credentials
+        self.environment = environment
+        self.scope = scope
+        self.authMethod = authMethod
+        self.transport = transport
+        self.retryPolicy = retryPolicy
+        self.requestTimeout = requestTimeout
+        self.defaultTokenLifetime = defaultTokenLifetime
+        self.maxResponseBytes = TransportRequest.defaultMaxResponseBytes
+        self.logger = logger
+        self.state = Mutex(State(current: credentials.oAuthToken, last: credentials.oAuthToken))
+    }
+
+    /// The URL tokens are requested from.
+    public var tokenURL: String { environment.tokenURL }
+
+    /// The OAuth client id.
+    public var clientId: String { credentials.oAuthClientId }
+
+    /// Seconds before expiry at which a token counts as expired.
+    public var clockSkew: TimeInterval { credentials.oAuthClockSkew }
+
+    /// The token held now, expired or not; `nil` before the first one or after ``invalidate(_:)``.
+    public var currentToken: OAuthToken? {
+        state.withLock { $0.current }
+    }
+
+    /// A valid token: the held one while it has not expired, otherwise a new one.
+    ///
+    /// Concurrent callers share a single refresh and all get its token, or its error. The next
+    /// call after a failed refresh tries again. Cancelling a caller does not cancel the shared
+    /// refresh.
+    ///
+    /// - Returns: A token that is not expired (with the clock skew applied).
+    /// - Throws: ``OAuthError``, or whatever the provider hook threw.
+    public func token() async throws -> OAuthToken {
+        let skew = clockSkew
+        let step = state.withLock { state -> Step in
+            if let token = state.current, !token.isExpired(clockSkew: skew) {
+                return .ready(token)
+            }
+            if let refresh = state.refresh {
+                return .join(refresh.task)
+            }
+            state.refreshCount &+= 1
+            let id = state.refreshCount
+            let task = Task { try await self.refresh(id: id) }
+            state.refresh = Refresh(id: id, task: task)
+            return .start(task)
+        }
+        switch step {
+        case .ready(let token):
+            return token
+        case .start(let task):
+            logger.debug("token missing or expired; refreshing", metadata: ["oauth.token_url": "\(tokenURL)"])
+            return try await task.value
+        case .join(let task):
+            if Self.refreshingManager == ObjectIdentifier(self) {
+                throw OAuthError.reentrantTokenRequest
+            }
+            logger.debug("waiting for the token refresh in flight", metadata: ["oauth.token_url": "\(tokenURL)"])
+            return try await task.value
+        }
+    }
+
+    /// The `Authorization` header value of a valid token, e.g. `Bearer A21AA…`.
+    ///
+    /// - Returns: The header value of ``token()``'s token.
+    public func authorizationHeader() async throws -> String {
+        try await token().authorizationHeaderValue
+    }
+
+    /// Makes `token` the current token, e.g. one the application obtained itself.
+    ///
+    /// Calls ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate`` when `token` differs from the
+    /// last token the manager knew. A refresh already running may replace it when it finishes.
+    ///
+    /// - Parameter token: The new current token.
+    public func setToken(_ token: OAuthToken) async {
+        let changed = state.withLock { $0.store(token) }
+        if changed {
+            await tokenDidChange(to: token)
+        }
+    }
+
+    /// Forgets `token` if it is still the current one, so that the next ``token()`` refreshes.
+    ///
+    /// For a request rejected with HTTP 401: pass the token it carried. If another caller has
+    /// already replaced it, nothing happens. The provider hook is still given `token` as the
+    /// last token, so it can tell that its stored copy was rejected.
+    ///
+    /// - Parameter token: The token that was rejected.
+    /// - Returns: Whether `token` was the current token and is now forgotten.
+    @discardableResult
+    public func invalidate(_ token: OAuthToken) -> Bool {
+        state.withLock { state in
+            guard let current = state.current, current.isSameToken(as: token) else {
+                return false
+            }
+            state.current = nil
+            return true
+        }
+    }
+
+    // MARK: - Refresh
+
+    /// Set while this manager's provider hook runs, to catch a `token()` call from inside it.
+    @TaskLocal static var refreshingManager: ObjectIdentifier?
+
+    /// The body of the shared refresh task `id`.
+    private func refresh(id: UInt64) async throws -> OAuthToken {
+        let lastToken = state.withLock { $0.last }
+        let token: OAuthToken
+        do {
+            token = try await Self.$refreshingManager.withValue(ObjectIdentifier(self)) {
+                try await obtainToken(lastToken: lastToken)
+            }
+        } catch {
+            state.withLock { $0.finishRefresh(id) }
+            logger.info(
+                "token refresh failed",
+                metadata: ["oauth.token_url": "\(tokenURL)", "oauth.error": "\(redacted(String(describing: error)))"]
+            )
+            throw error
+        }
+        let changed = state.withLock { state in
+            state.finishRefresh(id)
+            return state.store(token)
+        }
+        if changed {
+            await tokenDidChange(to: token)
+        }
+        return token
+    }
+
+    /// A new token from the provider hook, or from the token endpoint when there is no hook.
+    private func obtainToken(lastToken: OAuthToken?) async throws -> OAuthToken {
+        guard let provider = credentials.oAuthTokenProvider else {
+            return try await fetchToken()
+        }
+        let token = try await provider(lastToken, self)
+        guard !token.isExpired(clockSkew: clockSkew) else {
+            throw OAuthError.providerReturnedExpiredToken
+        }
+        return token
+    }
+
+    /// Tells the update hook about `token`; a failure is logged, not thrown.
+    private func tokenDidChange(to token: OAuthToken) async {
+        logger.debug("current token changed", metadata: ["oauth.expires_at": "\(token.expiresAt)"])
+        guard let onTokenUpdate = credentials.oAuthOnTokenUpdate else {
+            return
+        }
+        do {
+            try await onTokenUpdate(token)
+        } catch {
+            logger.error(
+                "token update handler failed; the new token is used anyway",
+                metadata: ["oauth.error": "\(redacted(String(describing: error)))"]
+            )
+        }
+    }
+
+    /// `text` with the client secret and the held access tokens replaced by `<redacted>`.
+    ///
+    /// A last line of defence for text this library did not write (server messages, errors from
+    /// hooks). Values shorter than 8 characters are left alone: they cannot be told apart from
+    /// ordinary words.
+    func redacted(_ text: String) -> String {
+        let tokens = state.withLock { [$0.current?.accessToken, $0.last?.accessToken] }
+        var result = text
+        for secret in [credentials.oAuthClientSecret] + tokens.compactMap({ $0 }) where secret.count >= 8 {
+            result = result.replacingOccurrences(of: secret, with: "<redacted>")
+        }
+        return result
+    }
+}
+
+extension ClientCredentialsAuthManager {
+    /// What the manager holds, behind its lock.
+    struct State {
+        /// The token handed out by ``token()`` while valid.
+        var current: OAuthToken?
+        /// The last token known, kept after ``invalidate(_:)`` for the provider hook.
+        var last: OAuthToken?
+        /// The refresh in flight, shared by all callers.
+        var refresh: Refresh?
+        var refreshCount: UInt64 = 0
+
+        /// Makes `token` current and last; returns whether it differs from the last one.
+        mutating func store(_ token: OAuthToken) -> Bool {
+            let changed = !(last.map { $0.isSameToken(as: token) } ?? false)
+            current = token
+            last = token
+            return changed
+        }
+
+        /// Clears the in-flight slot if it still holds refresh `id`.
+        mutating func finishRefresh(_ id: UInt64) {
+            if refresh?.id == id {
+                refresh = nil
+            }
+        }
+    }
+
+    struct Refresh {
+        let id: UInt64
+        let task: Task<OAuthToken, any Error>
+    }
+
+    enum Step {
+        /// The held token is valid.
+        case ready(OAuthToken)
+        /// This caller started a refresh.
+        case start(Task<OAuthToken, any Error>)
+        /// This caller waits for a refresh another caller started.
+        case join(Task<OAuthToken, any Error>)
+    }
+}

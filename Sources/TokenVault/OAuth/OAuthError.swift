@@ -1,0 +1,99 @@
+/// Why a token could not be obtained.
+///
+/// No case carries or prints the client secret or an access token. Server-supplied words
+/// (``tokenEndpoint(status:code:description:)``) are kept as the server sent them.
+///
+/// ```swift
+/// do {
+///     _ = try await manager.token()
+/// } catch let error as OAuthError where error.isCredentialsRejected {
+///     print("check the client id and secret: \(error)")
+/// }
+/// ```
+public enum OAuthError: Error, Sendable, Equatable {
+    /// The endpoint answered with an RFC 6749 §5.2 error object, e.g. `invalid_client` or
+    /// `invalid_scope`, with the server's own description when it gave one.
+    case tokenEndpoint(status: Int, code: String, description: String?)
+    /// The endpoint answered with a non-2xx status and no RFC 6749 error object.
+    case httpStatus(Int)
+    /// The endpoint answered, but not with a usable token (not JSON, a missing or mistyped field,
+    /// a non-positive `expires_in`).
+    case invalidTokenResponse(reason: String)
+    /// No response came back: connection refused or reset, name resolution failed.
+    case unreachable(reason: String)
+    /// The request did not complete within its timeout.
+    case timeout
+    /// The response body was larger than the limit, in bytes.
+    case responseTooLarge(limit: Int)
+    /// The token URL cannot be used (malformed, or not `http`/`https`).
+    case invalidTokenURL
+    /// The `oAuthTokenProvider` returned a token that is already expired.
+    case providerReturnedExpiredToken
+    /// `token()` or `authorizationHeader()` was called from inside the `oAuthTokenProvider` of the
+    /// same manager, which would wait on itself forever. Call `fetchToken()` there instead.
+    case reentrantTokenRequest
+}
+
+extension OAuthError {
+    /// Whether the endpoint rejected the client credentials: `invalid_client`,
+    /// `unauthorized_client`, or a bare HTTP 401.
+    public var isCredentialsRejected: Bool {
+        switch self {
+        case .tokenEndpoint(let status, let code, _):
+            return code == "invalid_client" || code == "unauthorized_client" || status == 401
+        case .httpStatus(let status):
+            return status == 401
+        default:
+            return false
+        }
+    }
+
+    /// Whether the endpoint could not be reached in time: ``unreachable(reason:)`` or
+    /// ``timeout``.
+    public var isUnreachable: Bool {
+        switch self {
+        case .unreachable, .timeout:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether a later attempt might succeed without any change on the caller's side.
+    var isTransient: Bool {
+        switch self {
+        case .unreachable, .timeout:
+            return true
+        case .httpStatus(let status), .tokenEndpoint(let status, _, _):
+            return status == 429 || (500...599).contains(status)
+        default:
+            return false
+        }
+    }
+}
+
+extension OAuthError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .tokenEndpoint(let status, let code, let description):
+            let detail = description.map { ": \($0)" } ?? ""
+            return "token endpoint rejected the request (HTTP \(status), \(code))\(detail)"
+        case .httpStatus(let status):
+            return "token endpoint answered HTTP \(status)"
+        case .invalidTokenResponse(let reason):
+            return "invalid token response: \(reason)"
+        case .unreachable(let reason):
+            return "token endpoint unreachable: \(reason)"
+        case .timeout:
+            return "token request timed out"
+        case .responseTooLarge(let limit):
+            return "token response larger than \(limit) bytes"
+        case .invalidTokenURL:
+            return "invalid token URL"
+        case .providerReturnedExpiredToken:
+            return "the token provider returned an expired token"
+        case .reentrantTokenRequest:
+            return "token() called from inside the token provider; call fetchToken() there"
+        }
+    }
+}
