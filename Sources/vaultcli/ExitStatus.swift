@@ -12,6 +12,9 @@ enum ExitStatus: Int32, Error, CaseIterable {
     case insecurePermissions = 6
     case malformed = 7
     case refused = 8
+    case credentialsRejected = 9
+    case endpointUnreachable = 10
+    case endpointError = 11
     case usage = 64
 
     var meaning: String {
@@ -25,6 +28,9 @@ enum ExitStatus: Int32, Error, CaseIterable {
         case .insecurePermissions: "key material readable by group or others"
         case .malformed: "truncated or malformed file, or unsupported format version"
         case .refused: "refused: the file exists already, or the operation is unsafe"
+        case .credentialsRejected: "the token endpoint rejected the client credentials"
+        case .endpointUnreachable: "the token endpoint could not be reached (or timed out)"
+        case .endpointError: "the token endpoint gave an error or an invalid token response"
         case .usage: "usage error"
         }
     }
@@ -47,6 +53,8 @@ enum ExitStatus: Int32, Error, CaseIterable {
             case .insecurePermissions: self = .insecurePermissions
             case .io: self = .failure
             }
+        case let error as OAuthError:
+            self = error.isCredentialsRejected ? .credentialsRejected : error.isUnreachable ? .endpointUnreachable : .endpointError
         case is CLIError:
             self = .failure
         default:

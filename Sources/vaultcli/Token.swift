@@ -9,10 +9,13 @@ extension VaultCLI {
             discussion: """
                 Prints only the access token, for example for
                 curl -H "Authorization: Bearer $(vaultcli token --name paypal)". A missing entry exits 2,
-                an expired token exits 3.
+                an expired token exits 3. With --fetch and the client's options, a missing or expired
+                token is fetched and stored first (the vault's provider hook as a command); processes
+                that start together make one token request between them.
                 """)
 
         @OptionGroup var options: VaultOptions
+        @OptionGroup var credentials: CredentialOptions
 
         @Option(help: "The entry name.")
         var name: String
@@ -20,7 +23,23 @@ extension VaultCLI {
         @Option(help: ArgumentHelp("Count the token as expired this many seconds early.", valueName: "seconds"))
         var clockSkew: Double = 60
 
+        @Flag(help: "Fetch and store a token when the stored one is missing or expired.")
+        var fetch = false
+
+        func validate() throws {
+            if fetch {
+                try credentials.validateComplete()
+            } else if credentials.isGiven {
+                throw ValidationError("The client options go with --fetch.")
+            }
+        }
+
         func run() async throws {
+            if fetch {
+                let (manager, _) = try credentials.authManager(vault: try options.openVault(), entry: name, clockSkew: clockSkew)
+                print(try await manager.token().accessToken)
+                return
+            }
             let contents = try options.openVault().contents()
             guard let entry = contents.entries[name] else {
                 throw VaultError.entryNotFound(name: name, path: options.vaultPath)

@@ -16,7 +16,7 @@ struct VaultCLI: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Init.self, Token.self, Status.self, Verify.self, Remove.self, Key.self, Rotate.self, PassphraseCommand.self,
+            Init.self, Put.self, Fetch.self, Token.self, Status.self, Verify.self, Remove.self, Key.self, Rotate.self, PassphraseCommand.self,
         ]
     )
 

@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The vault's provider and update hooks for one named entry: plug them into
+/// ``ClientCredentialsAuthCredentials`` and the token survives restarts, sealed at rest, and is
+/// fetched only when the stored one is missing or expired.
+///
+/// ```swift
+/// let vault = Vault(path: "tokens.vault", keyring: Keyring(path: "vault.keys"))
+/// let hooks = VaultTokenHooks(vault: vault, entry: "paypal")
+/// let credentials = ClientCredentialsAuthCredentials(
+///     oAuthClientId: clientId,
+///     oAuthClientSecret: clientSecret,
+///     oAuthTokenProvider: hooks.provider,
+///     oAuthOnTokenUpdate: hooks.onTokenUpdate
+/// )
+/// let manager = ClientCredentialsAuthManager(credentials: credentials, environment: .sandbox)
+/// ```
+///
+/// The provider opens the vault and returns the stored token when it is valid (with the clock
+/// skew) and was obtained for the same token URL, client id and scope. Otherwise it takes the
+/// vault's lock, reads again (another process may have just stored one), and only then fetches
+/// with ``ClientCredentialsAuthManager/fetchToken()`` and stores the result before releasing the
+/// lock, so processes that start together make one token request between them.
+///
+/// The update hook re-seals the vault under its lock, and never replaces the stored token with
+/// one obtained earlier. A failure to store is thrown to the manager, which logs it and keeps
+/// the fresh token in memory; the next update stores again.
+public struct VaultTokenHooks: Sendable {
+    /// The vault holding the entry.
+    public let vault: Vault
+    /// The entry's name.
+    public let entry: String
+    private let logger: Logger
+    /// The origin of the manager that last called the provider, used by the update hook.
+    private let origin: OriginBox
+
+    /// Hooks for the entry `entry` of `vault`.
+    ///
+    /// - Parameters:
+    ///   - vault: The vault.
+    ///   - entry: The entry name; two clients can share a vault under different names.
+    ///   - logger: Where to log; nothing is logged by default. Tokens never are.
+    public init(vault: Vault, entry: String, logger: Logger = Logger(label: "tokenvault", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.vault = vault
+        self.entry = entry
+        self.logger = logger
+        self.origin = OriginBox()
+    }
+
+    /// The provider hook, for ``ClientCredentialsAuthCredentials/oAuthTokenProvider``.
+    public var provider: ClientCredentialsAuthCredentials.TokenProvider {
+        { _, manager in try await provideToken(manager: manager) }
+    }
+
+    /// The update hook, for ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate``.
+    public var onTokenUpdate: ClientCredentialsAuthCredentials.TokenUpdateHandler {
+        { token in try await store(token, origin: origin.value) }
+    }
+
+    /// The stored token when valid for `manager`, else a new one fetched and stored.
+    package func provideToken(manager: ClientCredentialsAuthManager) async throws -> OAuthToken {
+        let origin = TokenOrigin(manager)
+        self.origin.value = origin
+        if let token = try usableToken(in: try storedEntries(), origin: origin, skew: manager.clockSkew) {
+            return token
+        }
+        return try await vault.withLock { locked in
+            let entries = locked.exists ? try locked.read().entries : [:]
+            if let token = try usableToken(in: entries, origin: origin, skew: manager.clockSkew) {
+                logger.debug("another process stored a token meanwhile", metadata: ["vault.entry": "\(entry)"])
+                return token
+            }
+            let token = try await manager.fetchToken()
+            do {
+                var updated = locked.exists ? try locked.read().entries : [:]
+                updated[entry] = VaultEntry(token: token, tokenURL: origin.tokenURL, clientID: origin.clientID, requestedScope: origin.scope)
+                try locked.write(updated)
+                logger.info("stored a new token", metadata: ["vault.entry": "\(entry)", "vault.path": "\(vault.path)"])
+            } catch {
+                // The fresh token is good; the update hook will try to store it again.
+                logger.error("could not store the new token: \(error)", metadata: ["vault.entry": "\(entry)"])
+            }
+            return token
+        }
+    }
+
+    /// Stores `token`, obtained by `manager`, as the update hook would.
+    ///
+    /// - Returns: Whether the vault was written (not when it holds the same token or a newer one).
+    @discardableResult
+    package func store(_ token: OAuthToken, for manager: ClientCredentialsAuthManager) async throws -> Bool {
+        try await store(token, origin: TokenOrigin(manager))
+    }
+
+    /// Stores `token` under the vault's lock unless the entry holds the same token or a newer one.
+    ///
+    /// - Returns: Whether the vault was written.
+    @discardableResult
+    func store(_ token: OAuthToken, origin: TokenOrigin?) async throws -> Bool {
+        try await vault.withLock { locked async throws in
+            var entries = locked.exists ? try locked.read().entries : [:]
+            if let stored = entries[entry]?.token {
+                if stored.accessToken == token.accessToken && stored.expiresAt == token.expiresAt { return false }
+                if stored.obtainedAt > token.obtainedAt {
+                    logger.debug("kept the stored token: it is newer", metadata: ["vault.entry": "\(entry)"])
+                    return false
+                }
+            }
+            entries[entry] = VaultEntry(token: token, tokenURL: origin?.tokenURL, clientID: origin?.clientID, requestedScope: origin?.scope)
+            try locked.write(entries)
+            logger.info("stored the updated token", metadata: ["vault.entry": "\(entry)", "vault.path": "\(vault.path)"])
+            return true
+        }
+    }
+
+    private func storedEntries() throws -> [String: VaultEntry] {
+        do {
+            return try vault.contents().entries
+        } catch VaultError.fileNotFound(let path) where path == vault.path {
+            return [:]
+        }
+    }
+
+    private func usableToken(in entries: [String: VaultEntry], origin: TokenOrigin, skew: TimeInterval) throws -> OAuthToken? {
+        guard let stored = entries[entry] else { return nil }
+        if let reason = origin.mismatch(with: stored) {
+            logger.warning("ignoring the stored token: \(reason)", metadata: ["vault.entry": "\(entry)"])
+            return nil
+        }
+        return stored.token.isExpired(clockSkew: skew) ? nil : stored.token
+    }
+}
+
+/// The origin last seen by the provider; shared by copies of the hooks.
+private final class OriginBox: Sendable {
+    private let storage = Mutex<TokenOrigin?>(nil)
+
+    var value: TokenOrigin? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
+}

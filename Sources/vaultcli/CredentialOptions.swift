@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import TokenVault
+
+/// The OAuth client to fetch tokens for. The secret is read from the environment or a file.
+struct CredentialOptions: ParsableArguments {
+    enum Environment: String, ExpressibleByArgument, CaseIterable {
+        case sandbox, production
+    }
+
+    @Option(help: ArgumentHelp("The token endpoint, e.g. http://127.0.0.1:8080/v1/oauth2/token.", valueName: "url"))
+    var tokenURL: String?
+
+    @Option(help: ArgumentHelp("PayPal's token endpoint for this environment.", valueName: "sandbox|production"))
+    var environment: Environment?
+
+    @Option(help: ArgumentHelp("The OAuth client id.", valueName: "id"))
+    var clientId: String?
+
+    @Option(help: ArgumentHelp("Read the client secret from this environment variable.", valueName: "var"))
+    var clientSecretEnv: String?
+
+    @Option(help: ArgumentHelp("Read the client secret from this file (mode 0600).", valueName: "path"))
+    var clientSecretFile: String?
+
+    @Option(help: ArgumentHelp("The scope to request, space-separated.", valueName: "scope"))
+    var scope: String?
+
+    @Option(help: ArgumentHelp("How the client authenticates: HTTP Basic (default) or in the form body.", valueName: "basic|post"))
+    var authMethod: ClientAuthMethod = .basic
+
+    /// Whether any credential option was given.
+    var isGiven: Bool { tokenURL != nil || environment != nil || clientId != nil || clientSecretEnv != nil || clientSecretFile != nil }
+
+    /// Checks that the options describe one client completely.
+    func validateComplete() throws {
+        guard (tokenURL == nil) != (environment == nil) else {
+            throw ValidationError("Give exactly one of --token-url and --environment.")
+        }
+        guard clientId != nil else { throw ValidationError("Missing --client-id.") }
+        guard (clientSecretEnv == nil) != (clientSecretFile == nil) else {
+            throw ValidationError("Give exactly one of --client-secret-env and --client-secret-file.")
+        }
+    }
+
+    var oauthEnvironment: OAuthEnvironment {
+        if let tokenURL { return .custom(tokenURL: tokenURL) }
+        return environment == .production ? .production : .sandbox
+    }
+
+    func clientSecret() throws -> String {
+        if let clientSecretEnv {
+            guard let value = ProcessInfo.processInfo.environment[clientSecretEnv], !value.isEmpty else {
+                throw CLIError("environment variable \(clientSecretEnv) is not set or empty")
+            }
+            return value
+        }
+        let path = clientSecretFile!
+        guard let data = FileManager.default.contents(atPath: path) else { throw VaultError.fileNotFound(path: path) }
+        let secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        guard !secret.isEmpty else { throw CLIError("\(path): client secret file is empty") }
+        return secret
+    }
+
+    /// A manager for this client whose token lives in `entry` of `vault`.
+    func authManager(vault: Vault, entry: String, clockSkew: TimeInterval) throws -> (ClientCredentialsAuthManager, VaultTokenHooks) {
+        let hooks = VaultTokenHooks(vault: vault, entry: entry)
+        let credentials = ClientCredentialsAuthCredentials(
+            oAuthClientId: clientId!,
+            oAuthClientSecret: try clientSecret(),
+            oAuthTokenProvider: hooks.provider,
+            oAuthOnTokenUpdate: hooks.onTokenUpdate,
+            oAuthClockSkew: clockSkew)
+        let manager = ClientCredentialsAuthManager(
+            credentials: credentials, environment: oauthEnvironment, scope: scope, authMethod: authMethod)
+        return (manager, hooks)
+    }
+}
+
+extension ClientAuthMethod: ExpressibleByArgument {}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import TokenVault
+
+extension VaultCLI {
+    struct Put: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Store a token endpoint's JSON response, read from standard input.",
+            discussion: """
+                Reads the JSON body of a token response (access_token, token_type, expires_in, scope,
+                app_id, nonce) from stdin; the expiry is computed from the current time.
+                Example: curl -s -u "$ID:$SECRET" -d grant_type=client_credentials URL | vaultcli put --name paypal
+                """)
+
+        @OptionGroup var options: VaultOptions
+
+        @Option(help: "The entry name.")
+        var name: String
+
+        func run() async throws {
+            var input = FileHandle.standardInput.readDataToEndOfFile()
+            defer { input.resetBytes(in: 0..<input.count) }
+            let token = try OAuthToken(tokenResponse: input)
+            let vault = try options.openVault()
+            try vault.store(token, as: name)
+            print("stored '\(name)': \(token.tokenType) token, expires \(token.expiresAt.iso8601), scope: \(token.scope ?? "-")")
+        }
+    }
+}
