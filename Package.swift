@@ -51,7 +51,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "token-server",
-            dependencies: ["ExampleTokenServer"],
+            dependencies: [
+                "ExampleTokenServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "examples/token-server"
         ),
         .testTarget(

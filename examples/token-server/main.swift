@@ -1,1 +1,0 @@
-print("token-server: not yet")
