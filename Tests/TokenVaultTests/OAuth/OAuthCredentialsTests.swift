@@ -42,7 +42,11 @@ import Testing
 
     @Test func managerExposesItsConfiguration() {
         let manager = ClientCredentialsAuthManager(
-            credentials: ClientCredentialsAuthCredentials(oAuthClientId: "client", oAuthClientSecret: secret, oAuthClockSkew: 30),
+            credentials: ClientCredentialsAuthCredentials(
+                oAuthClientId: "client",
+                oAuthClientSecret: secret,
+                oAuthClockSkew: 30
+            ),
             environment: .production,
             scope: "openid"
         )

@@ -6,7 +6,9 @@ import Testing
     @Test func classifiesRejectedCredentials() {
         #expect(OAuthError.tokenEndpoint(status: 401, code: "invalid_client", description: nil).isCredentialsRejected)
         #expect(OAuthError.tokenEndpoint(status: 400, code: "invalid_client", description: nil).isCredentialsRejected)
-        #expect(OAuthError.tokenEndpoint(status: 400, code: "unauthorized_client", description: nil).isCredentialsRejected)
+        #expect(
+            OAuthError.tokenEndpoint(status: 400, code: "unauthorized_client", description: nil).isCredentialsRejected
+        )
         #expect(OAuthError.httpStatus(401).isCredentialsRejected)
         #expect(!OAuthError.tokenEndpoint(status: 400, code: "invalid_scope", description: nil).isCredentialsRejected)
         #expect(!OAuthError.httpStatus(403).isCredentialsRejected)

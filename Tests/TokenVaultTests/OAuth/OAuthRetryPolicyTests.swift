@@ -50,7 +50,9 @@ import Testing
         #expect(policy.delay(beforeRetry: 1, retryAfterSeconds: 0, using: &generator) == .zero)
     }
 
-    @Test(arguments: [("3", 3), (" 10 ", 10), ("0", 0), ("-1", nil), ("1.5", nil), ("Wed, 21 Oct 2015 07:28:00 GMT", nil)])
+    @Test(arguments: [
+        ("3", 3), (" 10 ", 10), ("0", 0), ("-1", nil), ("1.5", nil), ("Wed, 21 Oct 2015 07:28:00 GMT", nil),
+    ])
     func parsesRetryAfterSeconds(value: String, expected: Int?) {
         #expect(ClientCredentialsAuthManager.retryAfterSeconds(value) == expected)
     }

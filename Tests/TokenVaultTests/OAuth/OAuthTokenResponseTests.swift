@@ -46,10 +46,19 @@ import Testing
         (#"{"access_token":"","token_type":"Bearer"}"#, "access_token is empty"),
         (#"{"access_token":"t"}"#, "no token_type"),
         (#"{"access_token":"t","token_type":true}"#, "token_type is a boolean, not a string"),
-        (#"{"access_token":"t","token_type":"Bearer","expires_in":0}"#, "expires_in is not a positive number of seconds"),
-        (#"{"access_token":"t","token_type":"Bearer","expires_in":-5}"#, "expires_in is not a positive number of seconds"),
+        (
+            #"{"access_token":"t","token_type":"Bearer","expires_in":0}"#,
+            "expires_in is not a positive number of seconds"
+        ),
+        (
+            #"{"access_token":"t","token_type":"Bearer","expires_in":-5}"#,
+            "expires_in is not a positive number of seconds"
+        ),
         (#"{"access_token":"t","token_type":"Bearer","expires_in":"3600"}"#, "expires_in is a string, not a number"),
-        (#"{"access_token":"t","token_type":"Bearer","expires_in":1e12}"#, "expires_in is not a positive number of seconds"),
+        (
+            #"{"access_token":"t","token_type":"Bearer","expires_in":1e12}"#,
+            "expires_in is not a positive number of seconds"
+        ),
         (#"{"access_token":"t","token_type":"Bearer","scope":["a"]}"#, "scope is an array, not a string"),
         (#"{"access_token":"t","token_type":"Bearer","app_id":1}"#, "app_id is a number, not a string"),
     ])
@@ -69,7 +78,13 @@ import Testing
     }
 
     @Test func rfc6749ErrorsKeepTheServersWords() {
-        #expect(throws: OAuthError.tokenEndpoint(status: 401, code: "invalid_client", description: "Client Authentication failed")) {
+        #expect(
+            throws: OAuthError.tokenEndpoint(
+                status: 401,
+                code: "invalid_client",
+                description: "Client Authentication failed"
+            )
+        ) {
             try parse(#"{"error":"invalid_client","error_description":"Client Authentication failed"}"#, status: 401)
         }
         #expect(throws: OAuthError.tokenEndpoint(status: 400, code: "some_new_code", description: nil)) {
@@ -81,6 +96,8 @@ import Testing
         #expect(throws: OAuthError.httpStatus(400)) { try parse("<html>bad</html>", status: 400) }
         #expect(throws: OAuthError.httpStatus(500)) { try parse(#"{"error":"server_error"}"#, status: 500) }
         #expect(throws: OAuthError.httpStatus(302)) { try parse("", status: 302) }
-        #expect(throws: OAuthError.invalidTokenResponse(reason: "HTTP 204 instead of 200")) { try parse("", status: 204) }
+        #expect(throws: OAuthError.invalidTokenResponse(reason: "HTTP 204 instead of 200")) {
+            try parse("", status: 204)
+        }
     }
 }
