@@ -43,6 +43,7 @@ public struct TransportRequest: Sendable {
 extension TransportRequest: CustomStringConvertible {
     /// The URL and header names only: values and body may hold credentials.
     public var description: String {
-        "TransportRequest(POST \(url), headers: [\(headers.map(\.name).joined(separator: ", "))], body: \(body.count) bytes)"
+        let names = headers.map(\.name).joined(separator: ", ")
+        return "TransportRequest(POST \(url), headers: [\(names)], body: \(body.count) bytes)"
     }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@testable import TokenVault
+
+@Suite struct OAuthTokenResponseTests {
+    let receivedAt = Date(timeIntervalSince1970: 1_700_000_000)
+
+    func parse(_ body: String, status: Int = 200) throws(OAuthError) -> OAuthToken {
+        try TokenResponse.token(
+            from: TransportResponse(status: status, body: Array(body.utf8)),
+            receivedAt: receivedAt,
+            defaultLifetime: 900
+        )
+    }
+
+    @Test func parsesPayPalResponse() throws {
+        let token = try parse(
+            """
+            {"scope":"https://uri.paypal.com/services/invoicing openid","access_token":"A21AAF-x","token_type":"Bearer",\
+            "app_id":"APP-80W284485P519543T","expires_in":32400,"nonce":"2024-01-01T00:00:00Zabc"}
+            """
+        )
+        #expect(token.accessToken == "A21AAF-x")
+        #expect(token.tokenType == "Bearer")
+        #expect(token.expiresIn == 32400)
+        #expect(token.scope == "https://uri.paypal.com/services/invoicing openid")
+        #expect(token.appId == "APP-80W284485P519543T")
+        #expect(token.nonce == "2024-01-01T00:00:00Zabc")
+        #expect(token.obtainedAt == receivedAt)
+        #expect(token.expiresAt == receivedAt.addingTimeInterval(32400))
+    }
+
+    @Test func missingExpiresInUsesTheDefaultLifetime() throws {
+        let token = try parse(#"{"access_token":"t","token_type":"Bearer"}"#)
+        #expect(token.expiresIn == nil)
+        #expect(token.expiresAt == receivedAt.addingTimeInterval(900))
+    }
+
+    @Test(arguments: [
+        ("not json", "body is not JSON"),
+        ("", "body is not JSON"),
+        ("[]", "body is an array, not a JSON object"),
+        ("{}", "no access_token"),
+        (#"{"access_token":42,"token_type":"Bearer"}"#, "access_token is a number, not a string"),
+        (#"{"access_token":"","token_type":"Bearer"}"#, "access_token is empty"),
+        (#"{"access_token":"t"}"#, "no token_type"),
+        (#"{"access_token":"t","token_type":true}"#, "token_type is a boolean, not a string"),
+        (
+            #"{"access_token":"t","token_type":"Bearer","expires_in":0}"#,
+            "expires_in is not a positive number of seconds"
+        ),
+        (
+            #"{"access_token":"t","token_type":"Bearer","expires_in":-5}"#,
+            "expires_in is not a positive number of seconds"
+        ),
+        (#"{"access_token":"t","token_type":"Bearer","expires_in":"3600"}"#, "expires_in is a string, not a number"),
+        (
+            #"{"access_token":"t","token_type":"Bearer","expires_in":1e12}"#,
+            "expires_in is not a positive number of seconds"
+        ),
+        (#"{"access_token":"t","token_type":"Bearer","scope":["a"]}"#, "scope is an array, not a string"),
+        (#"{"access_token":"t","token_type":"Bearer","app_id":1}"#, "app_id is a number, not a string"),
+    ])
+    func rejectsBodiesThatAreNotTokens(body: String, reason: String) {
+        #expect(throws: OAuthError.invalidTokenResponse(reason: reason)) {
+            try parse(body)
+        }
+    }
+
+    @Test func reasonsNeverQuoteValues() {
+        do {
+            _ = try parse(#"{"access_token":"t0k3n-value","token_type":["t0k3n-value"]}"#)
+            Issue.record("expected an error")
+        } catch {
+            #expect(!error.description.contains("t0k3n-value"))
+        }
+    }
+
+    @Test func rfc6749ErrorsKeepTheServersWords() {
+        #expect(
+            throws: OAuthError.tokenEndpoint(
+                status: 401,
+                code: "invalid_client",
+                description: "Client Authentication failed"
+            )
+        ) {
+            try parse(#"{"error":"invalid_client","error_description":"Client Authentication failed"}"#, status: 401)
+        }
+        #expect(throws: OAuthError.tokenEndpoint(status: 400, code: "some_new_code", description: nil)) {
+            try parse(#"{"error":"some_new_code"}"#, status: 400)
+        }
+    }
+
+    @Test func otherStatusesAreHTTPErrors() {
+        #expect(throws: OAuthError.httpStatus(400)) { try parse("<html>bad</html>", status: 400) }
+        #expect(throws: OAuthError.httpStatus(500)) { try parse(#"{"error":"server_error"}"#, status: 500) }
+        #expect(throws: OAuthError.httpStatus(302)) { try parse("", status: 302) }
+        #expect(throws: OAuthError.invalidTokenResponse(reason: "HTTP 204 instead of 200")) {
+            try parse("", status: 204)
+        }
+    }
+}

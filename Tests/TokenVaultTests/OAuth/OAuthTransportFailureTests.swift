@@ -1,0 +1,102 @@
+import AsyncHTTPClient
+import ExampleTokenServer
+import Foundation
+import Testing
+import TokenVault
+
+/// Timeouts and unreachable endpoints, over real sockets.
+@Suite struct OAuthTransportFailureTests {
+    @Test func slowEndpointTimesOut() async throws {
+        try await withTokenServer { server in
+            server.enqueue(.delayed(milliseconds: 2000, then: .normal))
+            let manager = makeManager(server: server, retryPolicy: .none, requestTimeout: .milliseconds(200))
+            await #expect {
+                try await manager.token()
+            } throws: { error in
+                error as? OAuthError == .timeout && (error as? OAuthError)?.isUnreachable == true
+            }
+            #expect(manager.currentToken == nil)
+        }
+    }
+
+    @Test func timeoutIsRetried() async throws {
+        try await withTokenServer { server in
+            server.enqueue(.delayed(milliseconds: 2000, then: .normal))
+            let manager = makeManager(server: server, retryPolicy: .fast, requestTimeout: .milliseconds(200))
+            let token = try await manager.token()
+            #expect(!token.accessToken.isEmpty)
+            #expect(server.tokenRequestCount == 2)
+        }
+    }
+
+    @Test func closedConnectionIsRetried() async throws {
+        try await withTokenServer { server in
+            server.enqueue(.closeConnection)
+            let token = try await makeManager(server: server, retryPolicy: .fast).token()
+            #expect(!token.accessToken.isEmpty)
+            #expect(server.tokenRequestCount == 2)
+        }
+    }
+
+    @Test func closedConnectionEveryTimeIsUnreachable() async throws {
+        try await withTokenServer { server in
+            server.enqueue(.closeConnection, .closeConnection, .closeConnection)
+            await #expect {
+                try await makeManager(server: server, retryPolicy: .fast).token()
+            } throws: { error in
+                guard case .unreachable = error as? OAuthError else { return false }
+                return true
+            }
+            #expect(server.tokenRequestCount == 3)
+        }
+    }
+
+    @Test func stoppedServerIsUnreachable() async throws {
+        // A client that fails a refused connection at once, instead of retrying it until the deadline.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            let server = try await ExampleTokenServer.start(clients: [
+                .init(id: TestClient.id, secret: TestClient.secret)
+            ])
+            try await server.shutdown()
+            let manager = makeManager(server: server, transport: AsyncHTTPClientTransport(client: client))
+            await #expect {
+                try await manager.token()
+            } throws: { error in
+                guard let error = error as? OAuthError, case .unreachable = error else { return false }
+                return error.isUnreachable && !error.isCredentialsRejected
+            }
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    @Test func stoppedServerIsUnreachableWithTheSharedClient() async throws {
+        // `HTTPClient.shared` keeps retrying a refused connection until the request deadline; the
+        // error is still the connection failure, not a timeout.
+        let server = try await ExampleTokenServer.start(clients: [.init(id: TestClient.id, secret: TestClient.secret)])
+        try await server.shutdown()
+        let manager = makeManager(server: server, retryPolicy: .none, requestTimeout: .milliseconds(300))
+        await #expect {
+            try await manager.token()
+        } throws: { error in
+            guard case .unreachable = error as? OAuthError else { return false }
+            return true
+        }
+    }
+
+    @Test func malformedTokenURLIsInvalid() async {
+        let manager = ClientCredentialsAuthManager(
+            credentials: ClientCredentialsAuthCredentials(oAuthClientId: "id", oAuthClientSecret: "secret"),
+            environment: .custom(tokenURL: "not a url"),
+            retryPolicy: .fast
+        )
+        await #expect(throws: OAuthError.invalidTokenURL) {
+            try await manager.token()
+        }
+    }
+}
