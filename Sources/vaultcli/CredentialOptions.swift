@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TokenVault
 
 /// The OAuth client to fetch tokens for. The secret is read from the environment or a file.
@@ -64,7 +65,7 @@ struct CredentialOptions: ParsableArguments {
 
     /// A manager for this client whose token lives in `entry` of `vault`.
     func authManager(vault: Vault, entry: String, clockSkew: TimeInterval) throws -> (ClientCredentialsAuthManager, VaultTokenHooks) {
-        let hooks = VaultTokenHooks(vault: vault, entry: entry)
+        let hooks = VaultTokenHooks(vault: vault, entry: entry, logger: .cli)
         let credentials = ClientCredentialsAuthCredentials(
             oAuthClientId: clientId!,
             oAuthClientSecret: try clientSecret(),
@@ -72,7 +73,7 @@ struct CredentialOptions: ParsableArguments {
             oAuthOnTokenUpdate: hooks.onTokenUpdate,
             oAuthClockSkew: clockSkew)
         let manager = ClientCredentialsAuthManager(
-            credentials: credentials, environment: oauthEnvironment, scope: scope, authMethod: authMethod)
+            credentials: credentials, environment: oauthEnvironment, scope: scope, authMethod: authMethod, logger: .cli)
         return (manager, hooks)
     }
 }

@@ -51,7 +51,7 @@ public struct VaultTokenHooks: Sendable {
 
     /// The provider hook, for ``ClientCredentialsAuthCredentials/oAuthTokenProvider``.
     public var provider: ClientCredentialsAuthCredentials.TokenProvider {
-        { _, manager in try await provideToken(manager: manager) }
+        { lastToken, manager in try await provideToken(lastToken: lastToken, manager: manager) }
     }
 
     /// The update hook, for ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate``.
@@ -60,15 +60,19 @@ public struct VaultTokenHooks: Sendable {
     }
 
     /// The stored token when valid for `manager`, else a new one fetched and stored.
-    package func provideToken(manager: ClientCredentialsAuthManager) async throws -> OAuthToken {
+    ///
+    /// The manager calls the provider only when its last token is missing, expired or was
+    /// invalidated (an API answered 401), so a stored token equal to `lastToken` is not returned.
+    package func provideToken(lastToken: OAuthToken?, manager: ClientCredentialsAuthManager) async throws -> OAuthToken {
         let origin = TokenOrigin(manager)
         self.origin.value = origin
-        if let token = try usableToken(in: try storedEntries(), origin: origin, skew: manager.clockSkew) {
+        let rejected = lastToken?.accessToken
+        if let token = usableToken(in: try storedEntries(), origin: origin, skew: manager.clockSkew, rejected: rejected) {
             return token
         }
         return try await vault.withLock { locked in
             let entries = locked.exists ? try locked.read().entries : [:]
-            if let token = try usableToken(in: entries, origin: origin, skew: manager.clockSkew) {
+            if let token = usableToken(in: entries, origin: origin, skew: manager.clockSkew, rejected: rejected) {
                 logger.debug("another process stored a token meanwhile", metadata: ["vault.entry": "\(entry)"])
                 return token
             }
@@ -123,8 +127,8 @@ public struct VaultTokenHooks: Sendable {
         }
     }
 
-    private func usableToken(in entries: [String: VaultEntry], origin: TokenOrigin, skew: TimeInterval) throws -> OAuthToken? {
-        guard let stored = entries[entry] else { return nil }
+    private func usableToken(in entries: [String: VaultEntry], origin: TokenOrigin, skew: TimeInterval, rejected: String?) -> OAuthToken? {
+        guard let stored = entries[entry], stored.token.accessToken != rejected else { return nil }
         if let reason = origin.mismatch(with: stored) {
             logger.warning("ignoring the stored token: \(reason)", metadata: ["vault.entry": "\(entry)"])
             return nil

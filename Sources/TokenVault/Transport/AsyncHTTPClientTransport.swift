@@ -5,8 +5,11 @@ import NIOCore
 ///
 /// The timeout of each request covers the whole exchange, including reading the body, which is
 /// collected with a size cap. The client's own configuration applies otherwise (redirects, TLS,
-/// connection pooling); ``HTTPClient/shared`` is used unless another client is given, and this
-/// type never shuts a client down.
+/// connection pooling). By default a client of TokenVault's own is used, which follows no
+/// redirect (a token request carries the client's credentials, which a redirect could send to
+/// another host) and does not retry failed connections itself, so that an unreachable endpoint
+/// is reported at once and ``RetryPolicy`` alone decides on retries. This type never shuts a
+/// client down.
 ///
 /// ```swift
 /// let manager = ClientCredentialsAuthManager(
@@ -18,13 +21,28 @@ public struct AsyncHTTPClientTransport: TokenTransport {
     /// The client requests are sent with.
     let client: HTTPClient
 
+    /// Creates a transport sending requests with TokenVault's own client (no redirects, no
+    /// connection retries of its own, 10 s to connect).
+    public init() {
+        self.client = Self.tokenClient
+    }
+
     /// Creates a transport sending requests with `client`.
     ///
-    /// - Parameter client: The client to use; ``HTTPClient/shared`` by default. Its owner shuts it
-    ///   down.
-    public init(client: HTTPClient = .shared) {
+    /// - Parameter client: The client to use. Its owner shuts it down.
+    public init(client: HTTPClient) {
         self.client = client
     }
+
+    /// The process-wide client behind ``init()``; like ``HTTPClient/shared``, it lives as long as
+    /// the process.
+    static let tokenClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     public func post(_ request: TransportRequest) async throws -> TransportResponse {
         let deadline = ContinuousClock.now.advanced(by: request.timeout)

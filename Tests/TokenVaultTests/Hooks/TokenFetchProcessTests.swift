@@ -1,0 +1,89 @@
+import ExampleTokenServer
+import Foundation
+import Testing
+@testable import TokenVault
+
+/// `vaultcli fetch` and `vaultcli token --fetch` as real processes against a real endpoint.
+@Suite struct TokenFetchProcessTests {
+    static let client = ExampleTokenServer.Client(id: "cli-client", secret: "cli-secret")
+
+    let dir: TemporaryDirectory
+    var cli: VaultCLIProcess
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        cli = VaultCLIProcess(directory: dir.path)
+        cli.environment["CLIENT_SECRET"] = Self.client.secret
+    }
+
+    func credentials(_ server: ExampleTokenServer) -> [String] {
+        ["--token-url", server.tokenURL, "--client-id", Self.client.id, "--client-secret-env", "CLIENT_SECRET"]
+    }
+
+    @Test func eightProcessesStartedTogetherOnAnEmptyVaultMakeOneRequest() async throws {
+        let server = try await ExampleTokenServer.start(clients: [Self.client])
+        defer { Task { try await server.shutdown() } }
+        #expect(try cli.run(["init"]).status == 0)
+        let processes = try (0..<8).map { _ in try cli.start(["token", "--name", "paypal", "--fetch"] + credentials(server)) }
+        var printed: Set<String> = []
+        for process in processes {
+            let output = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            printed.insert(String(decoding: output, as: UTF8.self))
+        }
+        #expect(server.tokenRequestCount == 1)
+        #expect(printed.count == 1)
+        let stored = try Vault(path: dir.file("tokens.vault"), keyring: Keyring(path: dir.file("vault.keys"))).contents()
+        #expect(printed.first == (stored.entries["paypal"]?.token.accessToken).map { $0 + "\n" })
+    }
+
+    @Test func fiveProcessesOneAfterAnotherMakeOneRequest() async throws {
+        let server = try await ExampleTokenServer.start(clients: [Self.client])
+        defer { Task { try await server.shutdown() } }
+        #expect(try cli.run(["init"]).status == 0)
+        var printed: Set<String> = []
+        for _ in 0..<5 {
+            let result = try cli.run(["token", "--name", "paypal", "--fetch"] + credentials(server))
+            #expect(result.status == 0, "\(result.stderr)")
+            printed.insert(result.stdout)
+        }
+        #expect(server.tokenRequestCount == 1)
+        #expect(printed.count == 1)
+    }
+
+    @Test func fetchStoresAndPrintsASummaryButNeverTheToken() async throws {
+        let server = try await ExampleTokenServer.start(clients: [Self.client])
+        defer { Task { try await server.shutdown() } }
+        #expect(try cli.run(["init"]).status == 0)
+        let fetched = try cli.run(["fetch", "--name", "paypal", "--auth-method", "post"] + credentials(server))
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        #expect(server.lastTokenRequest?.authMethod == .post)
+        let token = try cli.run(["token", "--name", "paypal"])
+        #expect(token.status == 0)
+        #expect(!fetched.stdout.contains(token.stdout.trimmingCharacters(in: .newlines)))
+        #expect(fetched.stdout.contains("fetched 'paypal'"))
+    }
+
+    @Test func rejectedCredentialsAndUnreachableEndpointHaveTheirOwnStatuses() async throws {
+        let server = try await ExampleTokenServer.start(clients: [Self.client])
+        var cli = self.cli
+        cli.environment["CLIENT_SECRET"] = "wrong-secret"
+        #expect(try cli.run(["init"]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir.file("tokens.vault")))
+        let rejected = try cli.run(["fetch", "--name", "paypal"] + credentials(server))
+        #expect(rejected.status == 9)
+        #expect(rejected.stderr.contains("invalid_client") && !rejected.stderr.contains("wrong-secret"))
+
+        server.enqueue(.body(status: 200, contentType: "application/json", body: #"{"access_token": 42}"#))
+        cli.environment["CLIENT_SECRET"] = Self.client.secret
+        let malformed = try cli.run(["fetch", "--name", "paypal"] + credentials(server))
+        #expect(malformed.status == 11)
+
+        let url = server.tokenURL
+        try await server.shutdown()
+        let unreachable = try cli.run(["fetch", "--name", "paypal", "--token-url", url, "--client-id", Self.client.id, "--client-secret-env", "CLIENT_SECRET"])
+        #expect(unreachable.status == 10, "\(unreachable.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("tokens.vault"))) == before, "a failed fetch changed the vault")
+    }
+}
