@@ -57,6 +57,21 @@ let package = Package(
             ],
             path: "examples/token-server"
         ),
+        // A service using the credentials with the vault hooks (examples/README.md).
+        .executableTarget(
+            name: "service-example",
+            dependencies: [
+                "TokenVault",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "examples/service-example"
+        ),
+        // Sandbox and production tokens sealed in one vault.
+        .executableTarget(
+            name: "two-environments",
+            dependencies: ["TokenVault"],
+            path: "examples/two-environments"
+        ),
         .testTarget(
             name: "TokenVaultTests",
             dependencies: [

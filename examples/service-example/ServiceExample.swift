@@ -1,0 +1,48 @@
+import AsyncHTTPClient
+import Foundation
+import TokenVault
+
+/// A service that calls a protected API with a client-credentials token kept sealed in a vault.
+///
+/// Configured from the environment (the secret never goes on the command line):
+/// `TOKEN_URL`, `API_URL`, `CLIENT_ID`, `CLIENT_SECRET`, and `TOKENVAULT_VAULT` /
+/// `TOKENVAULT_KEYRING` (default `./tokens.vault`, `./vault.keys`). The token is stored under
+/// the entry name `ENTRY` (default `demo`).
+///
+/// The first run fetches a token and seals it; later runs, and restarts, use the stored token
+/// until it expires, without a token request.
+@main
+struct ServiceExample {
+    static func main() async throws {
+        let env = ProcessInfo.processInfo.environment
+        guard let tokenURL = env["TOKEN_URL"], let apiURL = env["API_URL"], let clientID = env["CLIENT_ID"],
+            let clientSecret = env["CLIENT_SECRET"]
+        else {
+            FileHandle.standardError.write(Data("set TOKEN_URL, API_URL, CLIENT_ID and CLIENT_SECRET\n".utf8))
+            exit(64)
+        }
+
+        // 1. The vault and its keyring.
+        let keyring = Keyring(path: env["TOKENVAULT_KEYRING"] ?? "vault.keys")
+        let vault = Vault(path: env["TOKENVAULT_VAULT"] ?? "tokens.vault", keyring: keyring)
+
+        // 2. The credentials, with the vault's provider and update hooks.
+        let hooks = VaultTokenHooks(vault: vault, entry: env["ENTRY"] ?? "demo")
+        let credentials = ClientCredentialsAuthCredentials(
+            oAuthClientId: clientID,
+            oAuthClientSecret: clientSecret,
+            oAuthTokenProvider: hooks.provider,
+            oAuthOnTokenUpdate: hooks.onTokenUpdate,
+            oAuthClockSkew: 60
+        )
+        let manager = ClientCredentialsAuthManager(credentials: credentials, environment: .custom(tokenURL: tokenURL))
+
+        // 3. An authorized call: a valid token comes from memory or the vault, or is fetched.
+        var request = HTTPClientRequest(url: apiURL)
+        request.headers.add(name: "Authorization", value: try await manager.authorizationHeader())
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 64 * 1024)
+        print("GET \(apiURL) -> \(response.status.code) \(String(buffer: body))")
+        if response.status != .ok { exit(1) }
+    }
+}
