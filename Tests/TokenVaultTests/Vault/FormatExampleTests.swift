@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+@testable import TokenVault
+
+/// Checks the worked example of docs/FORMAT.md against the code. The example bytes are read from
+/// the document itself (between `<!-- example:NAME -->` markers), so the two cannot drift apart.
+@Suite struct FormatExampleTests {
+    static let keyID = "0123456789abcdef"
+    static let keyBytes = Array(UInt8(0x00)...UInt8(0x1f))
+    static let vaultNonce = Array(UInt8(0xa0)...UInt8(0xab))
+    static let keyringNonce = Array(UInt8(0xb0)...UInt8(0xbb))
+    static let passphrase = "correct horse battery staple"
+
+    /// The one entry of the example vault, as the document describes it.
+    static let expectedEntry = VaultEntry(
+        token: OAuthToken(
+            accessToken: "A21AA-example", tokenType: "Bearer", expiresIn: 32400, scope: "openid payments",
+            obtainedAt: Date(timeIntervalSince1970: 1_700_000_000.123), appId: "APP-80W284485P519543T"),
+        storedAt: Date(timeIntervalSince1970: 1_700_000_000.5),
+        tokenURL: "https://api-m.sandbox.paypal.com/v1/oauth2/token",
+        clientID: "AbC123")
+
+    // MARK: Reading the document
+
+    /// The lines between `<!-- example:NAME -->` and `<!-- /example:NAME -->`, without code fences.
+    static func example(_ name: String) throws -> String {
+        // Tests/TokenVaultTests/Vault/FormatExampleTests.swift -> package root.
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        let text = try String(contentsOf: url.appendingPathComponent("docs/FORMAT.md"), encoding: .utf8)
+        let start = try #require(text.range(of: "<!-- example:\(name) -->"), "no example '\(name)' in FORMAT.md")
+        let end = try #require(text.range(of: "<!-- /example:\(name) -->", range: start.upperBound..<text.endIndex))
+        return text[start.upperBound..<end.lowerBound]
+            .split(separator: "\n")
+            .filter { !$0.hasPrefix("```") }
+            .joined(separator: "\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The bytes of a hex example block (pairs of hex digits separated by white space).
+    static func hexExample(_ name: String) throws -> [UInt8] {
+        let digits = Array(try example(name).filter { !$0.isWhitespace })
+        try #require(digits.count % 2 == 0, "odd number of hex digits in '\(name)'")
+        return try stride(from: 0, to: digits.count, by: 2).map { index in
+            try #require(UInt8(String(digits[index..<index + 2]), radix: 16), "bad hex in '\(name)'")
+        }
+    }
+
+    static func key() throws -> SymmetricKey { try SymmetricKey(bytes: keyBytes) }
+
+    /// Bytes as lowercase hex, so that a mismatch is readable in the test output.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    // MARK: Keyring
+
+    @Test func unprotectedKeyringDecodesToTheExampleKey() throws {
+        let bytes = try Self.hexExample("keyring-hex")
+        let file = try KeyringFile.decode(bytes, path: "example.keys") { _, _ in nil }
+        #expect(file.keys.count == 1)
+        let key = try #require(file.key(id: Self.keyID))
+        #expect(key.info.state == .primary)
+        #expect(key.info.sealCount == 1)
+        #expect(key.info.createdAt == Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(key.key == (try Self.key()))
+        // And these are exactly the bytes TokenVault writes for this keyring.
+        #expect(Self.hex(try file.encoded()) == Self.hex(bytes))
+        // Protection 0 has no length field: JSON white space may follow the key list, nothing else.
+        #expect(try KeyringFile.decode(bytes + Array("\n".utf8), path: "k") { _, _ in nil }.keys.count == 1)
+        #expect(throws: VaultError.malformed(path: "k", reason: "key list is not valid JSON")) {
+            try KeyringFile.decode(bytes + Array("x".utf8), path: "k") { _, _ in nil }
+        }
+    }
+
+    @Test func protectedKeyringDecodesToTheSameKey() throws {
+        let bytes = try Self.hexExample("protected-keyring-hex")
+        let file = try KeyringFile.decode(bytes, path: "example.keys") { scrypt, salt in
+            #expect(scrypt == Scrypt(logN: 10, r: 8, p: 1))
+            #expect(salt == Array(UInt8(0x20)...UInt8(0x2f)))
+            return try scrypt.deriveKey(passphrase: Array(Self.passphrase.utf8), salt: salt)
+        }
+        #expect(file.key(id: Self.keyID)?.key == (try Self.key()))
+        #expect(throws: VaultError.passphraseRequired(path: "example.keys")) {
+            try KeyringFile.decode(bytes, path: "example.keys") { _, _ in nil }
+        }
+
+        // Sealing the unprotected example's key list with the documented key and nonce, under the
+        // 47-byte header as additional data, gives exactly these bytes.
+        guard case .passphrase(_, _, let derived) = file.protection else {
+            Issue.record("not a protected keyring")
+            return
+        }
+        let derivedHex = "b1aa361090d651e82c90e381b4d002569bd01fe28aa72edbcd49c1097e509eba"
+        #expect(derived.withUnsafeBytes { Self.hex($0) } == derivedHex)
+        let header = Array(bytes[0..<47])
+        let keyList = Array(try Self.hexExample("keyring-hex").dropFirst(6))
+        let box = try AESGCM.seal(keyList, using: derived, nonce: Self.keyringNonce, authenticating: header)
+        #expect(Self.hex(header + box.ciphertext + box.tag) == Self.hex(bytes))
+    }
+
+    // MARK: Vault
+
+    @Test func vaultExampleOpensToTheExampleEntry() throws {
+        let bytes = try Self.hexExample("vault-hex")
+        let key = try Self.key()
+        let opened = try VaultFile.open(bytes, path: "example.vault", keyringPath: "example.keys") {
+            $0 == Self.keyID ? key : nil
+        }
+        #expect(opened.formatVersion == 1)
+        #expect(opened.keyID == Self.keyID)
+        #expect(opened.entries.count == 1)
+        let entry = try #require(opened.entries["paypal"])
+        #expect(entry == Self.expectedEntry)
+        #expect(entry.token.accessToken == "A21AA-example")
+        #expect(entry.token.tokenType == "Bearer")
+        #expect(entry.token.expiresIn == 32400)
+        #expect(entry.token.scope == "openid payments")
+        #expect(entry.token.appId == "APP-80W284485P519543T")
+        #expect(entry.token.nonce == nil)
+        #expect(Self.milliseconds(entry.token.obtainedAt) == 1_700_000_000_123)
+        #expect(Self.milliseconds(entry.token.expiresAt) == 1_700_032_400_123)
+        #expect(Self.milliseconds(entry.storedAt) == 1_700_000_000_500)
+        #expect(entry.tokenURL == "https://api-m.sandbox.paypal.com/v1/oauth2/token")
+        #expect(entry.clientID == "AbC123")
+        #expect(entry.requestedScope == nil)
+    }
+
+    @Test func vaultExampleIsWhatTokenVaultWrites() throws {
+        let bytes = try Self.hexExample("vault-hex")
+        let json = Array(try Self.example("vault-json").utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let encoded = try encoder.encode(VaultFile.Document(entries: ["paypal": Self.expectedEntry]))
+        #expect(String(decoding: encoded, as: UTF8.self) == String(decoding: json, as: UTF8.self))
+        #expect(try encoder.encode(VaultFile.Document(entries: [:])).count == 14)
+
+        let header = try VaultFile.header(keyID: Self.keyID, nonce: Self.vaultNonce, ciphertextLength: json.count)
+        #expect(header.count == 38)
+        let box = try AESGCM.seal(json, using: try Self.key(), nonce: Self.vaultNonce, authenticating: header)
+        #expect(Self.hex(header + box.ciphertext + box.tag) == Self.hex(bytes))
+    }
+
+    @Test func vaultOfTheWrongSizeIsMalformed() throws {
+        let bytes = try Self.hexExample("vault-hex")
+        let key = try Self.key()
+        #expect(throws: VaultError.malformed(path: "v", reason: "truncated (380 bytes)")) {
+            try VaultFile.open(Array(bytes.dropLast()), path: "v", keyringPath: "k") { _ in key }
+        }
+        #expect(throws: VaultError.malformed(path: "v", reason: "1 unexpected bytes after the tag")) {
+            try VaultFile.open(bytes + [0], path: "v", keyringPath: "k") { _ in key }
+        }
+    }
+
+    @Test func readersIgnoreUnknownMembersAndTreatNullAsMissing() throws {
+        let json = Array(#"""
+            {"entries":{"a":{"extra":1,"requestedScope":null,"storedAt":1700000000,"token":{"accessToken":"t",\#
+            "expiresAt":1700003600,"nonce":null,"obtainedAt":1700000000,"tokenType":"Bearer"}}},"more":[]}
+            """#.utf8)
+        let header = try VaultFile.header(keyID: Self.keyID, nonce: Self.vaultNonce, ciphertextLength: json.count)
+        let box = try AESGCM.seal(json, using: try Self.key(), nonce: Self.vaultNonce, authenticating: header)
+        let key = try Self.key()
+        let opened = try VaultFile.open(header + box.ciphertext + box.tag, path: "v", keyringPath: "k") { _ in key }
+        let entry = try #require(opened.entries["a"])
+        #expect(entry.requestedScope == nil)
+        #expect(entry.token.nonce == nil)
+        #expect(entry.token.expiresIn == nil)
+        #expect(Self.milliseconds(entry.token.expiresAt) == 1_700_003_600_000)
+    }
+}
