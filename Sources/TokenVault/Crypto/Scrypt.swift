@@ -19,9 +19,12 @@ package struct Scrypt: Sendable, Equatable {
         self.p = p
     }
 
-    /// Whether the parameters are within what TokenVault accepts from a file (guards against a
-    /// crafted header asking for terabytes of memory).
-    package var isAcceptable: Bool { (10...22).contains(logN) && (1...32).contains(r) && (1...16).contains(p) }
+    /// Whether the parameters are within what TokenVault accepts from a file: at most 1 GiB of
+    /// memory (128 * N * r bytes), so a crafted header cannot exhaust the machine.
+    package var isAcceptable: Bool {
+        (10...20).contains(logN) && (1...32).contains(r) && (1...16).contains(p)
+            && 128 * (UInt64(1) << UInt64(logN)) * UInt64(r) <= 1 << 30
+    }
 
     /// Derives a 256-bit key from `passphrase` and `salt`.
     package func deriveKey(passphrase: [UInt8], salt: [UInt8]) throws -> SymmetricKey {

@@ -103,9 +103,14 @@ public final class Keyring: Sendable {
 
     /// Counts one more seal on the primary key, durably, before the caller seals with it; a
     /// crash afterwards can only over-count, never under-count.
+    /// - Throws: `VaultError.refused` when the key has reached the 2^32 seals NIST SP 800-38D
+    ///   allows with random nonces: rotate it.
     package func reservePrimaryForSeal() throws -> KeyringKey {
         try update { file in
             let index = file.keys.firstIndex { $0.info.state == .primary }!
+            guard file.keys[index].info.sealCount < KeyInfo.sealLimit else {
+                throw VaultError.refused(reason: "key '\(file.keys[index].id)' has sealed \(KeyInfo.sealLimit) messages, the limit for random nonces; rotate it (vaultcli rotate)")
+            }
             file.keys[index].info.sealCount += 1
             return file.keys[index]
         }

@@ -67,6 +67,8 @@ package enum VaultFile {
             plaintext = try AESGCM.open(.init(nonce: nonce, ciphertext: ciphertext, tag: tag), using: key, authenticating: header)
         } catch CryptoError.authenticationFailure {
             throw VaultError.authenticationFailed(path: path)
+        } catch {
+            throw VaultError.malformed(path: path, reason: "cannot be opened (\(error))")
         }
         defer { plaintext.cleanse() }
         do {
