@@ -31,4 +31,15 @@ import Testing
         #expect(!token.description.contains("SECRET"))
         #expect(!String(reflecting: token).contains("SECRET"))
     }
+
+    @Test func aVaultRoundTripGivesBackAnEqualToken() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let obtained = Date(timeIntervalSince1970: Double.random(in: 1_600_000_000..<2_000_000_000, using: &generator))
+            let token = OAuthToken(accessToken: "a", expiresIn: Int.random(in: 1..<100_000, using: &generator), obtainedAt: obtained)
+            let decoded = try JSONDecoder().decode(OAuthToken.self, from: JSONEncoder().encode(token))
+            #expect(decoded == token)
+            #expect(try JSONDecoder().decode(OAuthToken.self, from: JSONEncoder().encode(decoded)) == decoded)
+        }
+    }
 }

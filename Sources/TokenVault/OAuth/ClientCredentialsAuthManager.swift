@@ -157,7 +157,7 @@ public final class ClientCredentialsAuthManager: Sendable {
     @discardableResult
     public func invalidate(_ token: OAuthToken) -> Bool {
         state.withLock { state in
-            guard let current = state.current, current.isSameToken(as: token) else {
+            guard let current = state.current, current == token else {
                 return false
             }
             state.current = nil
@@ -252,7 +252,7 @@ extension ClientCredentialsAuthManager {
 
         /// Makes `token` current and last; returns whether it differs from the last one.
         mutating func store(_ token: OAuthToken) -> Bool {
-            let changed = !(last.map { $0.isSameToken(as: token) } ?? false)
+            let changed = !(last.map { $0 == token } ?? false)
             current = token
             last = token
             return changed
