@@ -22,7 +22,7 @@ enum ExitStatus: Int32, Error, CaseIterable {
         case .success: "success"
         case .failure: "other failure (I/O error, ...)"
         case .notFound: "vault, keyring, file or entry not found"
-        case .tokenExpired: "the stored token has expired (or is not valid for these credentials)"
+        case .tokenExpired: "the stored token has expired"
         case .authenticationFailed: "authentication failed: file tampered with, wrong key or wrong passphrase"
         case .unknownKey: "the vault is sealed with a key the keyring does not hold"
         case .insecurePermissions: "key material readable by group or others"

@@ -7,8 +7,8 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Store a token endpoint's JSON response, read from standard input.",
             discussion: """
-                Reads the JSON body of a token response (access_token, token_type, expires_in, scope,
-                app_id, nonce) from stdin; the expiry is computed from the current time.
+                Reads the JSON body of a token response (access_token, token_type, expires_in, scope, \
+                app_id, nonce) from stdin; the expiry is computed from the current time. \
                 Example: curl -s -u "$ID:$SECRET" -d grant_type=client_credentials URL | vaultcli put --name paypal
                 """)
 

@@ -6,9 +6,9 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Make a new primary key and re-seal the vaults with it.",
             discussion: """
-                The keyring with the new key is durable before any vault is re-sealed, and old keys are
-                removed (--retire-old) only after every named vault is durable under the new one, so a
-                crash at any point leaves every vault openable. Services keep running: they reload the
+                The keyring with the new key is durable before any vault is re-sealed, and old keys are \
+                removed (--retire-old) only after every named vault is durable under the new one, so a \
+                crash at any point leaves every vault openable. Services keep running: they reload the \
                 keyring when they meet the new key id. See docs/ROTATION.md.
                 """)
 

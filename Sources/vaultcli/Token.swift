@@ -7,10 +7,10 @@ extension VaultCLI {
         static let configuration = CommandConfiguration(
             abstract: "Print the stored access token when it is valid.",
             discussion: """
-                Prints only the access token, for example for
-                curl -H "Authorization: Bearer $(vaultcli token --name paypal)". A missing entry exits 2,
-                an expired token exits 3. With --fetch and the client's options, a missing or expired
-                token is fetched and stored first (the vault's provider hook as a command); processes
+                Prints only the access token, for example for \
+                curl -H "Authorization: Bearer $(vaultcli token --name paypal)". A missing entry exits 2, \
+                an expired token exits 3. With --fetch and the client's options, a missing or expired \
+                token is fetched and stored first (the vault's provider hook as a command); processes \
                 that start together make one token request between them.
                 """)
 

@@ -8,8 +8,8 @@ struct VaultCLI: AsyncParsableCommand {
         commandName: "vaultcli",
         abstract: "Keep OAuth 2.0 client-credentials tokens sealed at rest (AES-256-GCM) and manage their keys.",
         discussion: """
-            Secrets never go on the command line: client secrets and passphrases are read from an
-            environment variable or a file (--client-secret-env/--client-secret-file,
+            Secrets never go on the command line: client secrets and passphrases are read from an \
+            environment variable or a file (--client-secret-env/--client-secret-file, \
             --passphrase-env/--passphrase-file).
 
             \(ExitStatus.table)
