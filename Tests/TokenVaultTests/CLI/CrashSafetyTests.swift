@@ -5,6 +5,20 @@ import Testing
 /// Writers killed with SIGKILL at random instants never leave a vault that `verify` rejects,
 /// and never lose a write that completed.
 @Suite struct CrashSafetyTests {
+    @Test func processesAddingEntriesAtOnceEachKeepTheirs() throws {
+        let dir = try TemporaryDirectory()
+        let cli = VaultCLIProcess(directory: dir.path)
+        #expect(try cli.run(["init"]).status == 0)
+        let response = #"{"access_token":"A21AA-concurrent","token_type":"Bearer","expires_in":32400}"#
+        let writers = try (0..<12).map { try cli.start(["put", "--name", "writer-\($0)"], stdin: response) }
+        for writer in writers {
+            writer.waitUntilExit()
+            #expect(writer.terminationStatus == 0)
+        }
+        let entries = try Vault(path: dir.file("tokens.vault"), keyring: Keyring(path: dir.file("vault.keys"))).contents().entries
+        #expect(Set(entries.keys) == Set((0..<12).map { "writer-\($0)" }))
+    }
+
     @Test func sigkilledWritersNeverLeaveATornVault() throws {
         let dir = try TemporaryDirectory()
         let cli = VaultCLIProcess(directory: dir.path)
