@@ -72,6 +72,12 @@ let package = Package(
             dependencies: ["TokenVault"],
             path: "examples/two-environments"
         ),
+        // The hot path against a bare Mutex read: swift run -c release hot-path-benchmark
+        .executableTarget(
+            name: "hot-path-benchmark",
+            dependencies: ["TokenVault"],
+            path: "Benchmarks/hot-path"
+        ),
         .testTarget(
             name: "TokenVaultTests",
             dependencies: [
