@@ -52,7 +52,7 @@ struct TokenServerCommand: AsyncParsableCommand {
             throw ValidationError("Set the client secret in the environment variable \(clientSecretVariable).")
         }
         // Installed before the "listening" line, so a signal sent right after it is never lost.
-        let signals = await TerminationSignals.install()
+        let signals = TerminationSignals.install()
         let server = try await ExampleTokenServer.start(
             host: host,
             port: port,
