@@ -34,16 +34,12 @@ package struct KeyringFile: Sendable {
         case .none:
             return Self.magic + [Self.formatVersion, 0] + Array(document)
         case .passphrase(let scrypt, let salt, let key):
-            let nonce = try SecureRandom.bytes(count: AESGCM.nonceByteCount)
-            var header = Self.magic + [Self.formatVersion, 1, scrypt.logN]
-            header.appendBigEndian(scrypt.r)
-            header.appendBigEndian(scrypt.p)
-            header += salt + nonce
-            header.appendBigEndian(UInt32(document.count))
+            var prefix = Self.magic + [Self.formatVersion, 1, scrypt.logN]
+            prefix.appendBigEndian(scrypt.r)
+            prefix.appendBigEndian(scrypt.p)
             var plaintext = Array(document)
             defer { plaintext.cleanse() }
-            let box = try AESGCM.seal(plaintext, using: key, nonce: nonce, authenticating: header)
-            return header + box.ciphertext + box.tag
+            return try SealedMessage.seal(plaintext, using: key, after: prefix + salt)
         }
     }
 
@@ -68,19 +64,9 @@ package struct KeyringFile: Sendable {
             let scrypt = Scrypt(logN: try reader.byte(), r: try reader.uint32(), p: try reader.uint32())
             guard scrypt.isAcceptable else { throw VaultError.malformed(path: path, reason: "scrypt parameters out of range") }
             let salt = try reader.take(saltByteCount)
-            let nonce = try reader.take(AESGCM.nonceByteCount)
-            let length = Int(try reader.uint32())
-            let header = Array(bytes[0..<reader.offset])
-            let ciphertext = try reader.take(length)
-            let tag = try reader.take(AESGCM.tagByteCount)
-            try reader.expectEnd()
+            let message = try SealedMessage(reading: &reader, file: bytes)
             guard let key = try derivedKey(scrypt, salt) else { throw VaultError.passphraseRequired(path: path) }
-            do {
-                plaintext = try AESGCM.open(
-                    AESGCM.SealedBox(nonce: nonce, ciphertext: ciphertext, tag: tag), using: key, authenticating: header)
-            } catch CryptoError.authenticationFailure {
-                throw VaultError.authenticationFailed(path: path)
-            }
+            plaintext = try message.open(using: key, path: path)
             protection = .passphrase(scrypt: scrypt, salt: salt, key: key)
         case let other:
             throw VaultError.malformed(path: path, reason: "unknown protection \(other)")

@@ -25,19 +25,8 @@ package enum VaultFile {
         encoder.outputFormatting = [.sortedKeys]
         var plaintext = Array(try encoder.encode(Document(entries: entries)))
         defer { plaintext.cleanse() }
-        let nonce = try SecureRandom.bytes(count: AESGCM.nonceByteCount)
-        let header = try header(keyID: keyID, nonce: nonce, ciphertextLength: plaintext.count)
-        let box = try AESGCM.seal(plaintext, using: key, nonce: nonce, authenticating: header)
-        return header + box.ciphertext + box.tag
-    }
-
-    static func header(keyID: String, nonce: [UInt8], ciphertextLength: Int) throws -> [UInt8] {
-        guard KeyringKey.isValidID(keyID), let length = UInt32(exactly: ciphertextLength) else {
-            throw VaultError.refused(reason: "key id or vault size out of range")
-        }
-        var header = magic + [formatVersion, UInt8(keyID.utf8.count)] + Array(keyID.utf8) + nonce
-        header.appendBigEndian(length)
-        return header
+        guard KeyringKey.isValidID(keyID) else { throw VaultError.refused(reason: "invalid key id '\(keyID)'") }
+        return try SealedMessage.seal(plaintext, using: key, after: magic + [formatVersion, UInt8(keyID.utf8.count)] + Array(keyID.utf8))
     }
 
     /// Opens the bytes of a vault file.
@@ -52,24 +41,11 @@ package enum VaultFile {
         guard let keyID = String(validating: keyIDBytes, as: UTF8.self), KeyringKey.isValidID(keyID) else {
             throw VaultError.malformed(path: path, reason: "invalid key id in header")
         }
-        let nonce = try reader.take(AESGCM.nonceByteCount)
-        let length = Int(try reader.uint32())
-        let header = Array(bytes[0..<reader.offset])
-        let ciphertext = try reader.take(length)
-        let tag = try reader.take(AESGCM.tagByteCount)
-        try reader.expectEnd()
-
+        let message = try SealedMessage(reading: &reader, file: bytes)
         guard let key = try key(keyID) else {
             throw VaultError.unknownKeyID(keyID: keyID, vaultPath: path, keyringPath: keyringPath)
         }
-        var plaintext: [UInt8]
-        do {
-            plaintext = try AESGCM.open(.init(nonce: nonce, ciphertext: ciphertext, tag: tag), using: key, authenticating: header)
-        } catch CryptoError.authenticationFailure {
-            throw VaultError.authenticationFailed(path: path)
-        } catch {
-            throw VaultError.malformed(path: path, reason: "cannot be opened (\(error))")
-        }
+        var plaintext = try message.open(using: key, path: path)
         defer { plaintext.cleanse() }
         do {
             let document = try JSONDecoder().decode(Document.self, from: Data(plaintext))

@@ -135,10 +135,10 @@ import Testing
         #expect(String(decoding: encoded, as: UTF8.self) == String(decoding: json, as: UTF8.self))
         #expect(try encoder.encode(VaultFile.Document(entries: [:])).count == 14)
 
-        let header = try VaultFile.header(keyID: Self.keyID, nonce: Self.vaultNonce, ciphertextLength: json.count)
-        #expect(header.count == 38)
-        let box = try AESGCM.seal(json, using: try Self.key(), nonce: Self.vaultNonce, authenticating: header)
-        #expect(Self.hex(header + box.ciphertext + box.tag) == Self.hex(bytes))
+        let prefix = VaultFile.magic + [VaultFile.formatVersion, UInt8(Self.keyID.utf8.count)] + Array(Self.keyID.utf8)
+        let sealed = try SealedMessage.seal(json, using: try Self.key(), after: prefix, nonce: Self.vaultNonce)
+        #expect(sealed.count == 38 + json.count + 16)
+        #expect(Self.hex(sealed) == Self.hex(bytes))
     }
 
     @Test func vaultOfTheWrongSizeIsMalformed() throws {
@@ -157,10 +157,10 @@ import Testing
             {"entries":{"a":{"extra":1,"requestedScope":null,"storedAt":1700000000,"token":{"accessToken":"t",\#
             "expiresAt":1700003600,"nonce":null,"obtainedAt":1700000000,"tokenType":"Bearer"}}},"more":[]}
             """#.utf8)
-        let header = try VaultFile.header(keyID: Self.keyID, nonce: Self.vaultNonce, ciphertextLength: json.count)
-        let box = try AESGCM.seal(json, using: try Self.key(), nonce: Self.vaultNonce, authenticating: header)
+        let prefix = VaultFile.magic + [VaultFile.formatVersion, UInt8(Self.keyID.utf8.count)] + Array(Self.keyID.utf8)
         let key = try Self.key()
-        let opened = try VaultFile.open(header + box.ciphertext + box.tag, path: "v", keyringPath: "k") { _ in key }
+        let sealed = try SealedMessage.seal(json, using: key, after: prefix, nonce: Self.vaultNonce)
+        let opened = try VaultFile.open(sealed, path: "v", keyringPath: "k") { _ in key }
         let entry = try #require(opened.entries["a"])
         #expect(entry.requestedScope == nil)
         #expect(entry.token.nonce == nil)
