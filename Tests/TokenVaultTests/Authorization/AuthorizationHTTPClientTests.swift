@@ -39,7 +39,7 @@ import TokenVault
             // Every caller starts only when all are ready, and finds the revoked token current, so
             // most send it. A caller scheduled after the first rejection may already get the new
             // token: the single refresh must hold either way.
-            let start = HeldCalls()
+            let start = HeldCalls(holding: Self.callers)
             let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
                 for _ in 0..<Self.callers {
                     group.addTask {

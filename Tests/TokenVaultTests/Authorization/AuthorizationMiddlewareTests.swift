@@ -103,7 +103,7 @@ import TokenVaultOpenAPI
 
             // Each caller is held with the revoked token in its request until all 16 have it, so
             // all 16 are rejected for it before any token is invalidated.
-            let held = HeldCalls()
+            let held = HeldCalls(holding: Self.callers)
             let sends = Sends()
             let results = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<Self.callers {
@@ -135,7 +135,7 @@ import TokenVaultOpenAPI
 
             // All 16 hold the revoked token. One is let through and refreshes it; only then are
             // the other 15 rejected for it, when a newer token is already current.
-            let held = HeldCalls()
+            let held = HeldCalls(holding: Self.callers)
             let sends = Sends()
             let results = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<Self.callers {

@@ -1,7 +1,9 @@
 import Synchronization
 
-/// Holds callers in ``arrive()`` until the test lets them go, so that a test knows every caller
-/// has reached a given point (for instance, has its token in hand) before any goes on.
+/// Holds the first callers of ``arrive()`` until the test lets them go, so that a test knows
+/// every caller has reached a given point (for instance, has its token in hand) before any goes
+/// on. Callers after the first `limit` pass without stopping, so code that arrives more often than
+/// expected (a broken retry, say) makes the test fail instead of hang.
 final class HeldCalls: Sendable {
     private struct ArrivalWaiter {
         var count: Int
@@ -16,24 +18,31 @@ final class HeldCalls: Sendable {
     }
 
     private let state = Mutex(State())
+    private let limit: Int
 
-    /// Waits until released; returns at once after ``releaseAll()``.
+    /// Creates a gate that holds the first `limit` callers.
+    init(holding limit: Int) {
+        self.limit = limit
+    }
+
+    /// Waits until released; returns at once after ``releaseAll()`` or for a caller past the limit.
     func arrive() async {
         await withCheckedContinuation { continuation in
-            let (isOpen, ready) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+            let (passes, ready) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
                 state.arrived += 1
-                if !state.isOpen {
+                let isHeld = !state.isOpen && state.arrived <= limit
+                if isHeld {
                     state.held.append(continuation)
                 }
                 let arrived = state.arrived
                 let ready = state.arrivalWaiters.filter { $0.count <= arrived }.map(\.continuation)
                 state.arrivalWaiters.removeAll { $0.count <= arrived }
-                return (state.isOpen, ready)
+                return (!isHeld, ready)
             }
             for waiter in ready {
                 waiter.resume()
             }
-            if isOpen {
+            if passes {
                 continuation.resume()
             }
         }
