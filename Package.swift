@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TokenVault", targets: ["TokenVault"]),
+        .library(name: "TokenVaultOpenAPI", targets: ["TokenVaultOpenAPI"]),
         .executable(name: "vaultcli", targets: ["vaultcli"]),
         .executable(name: "token-server", targets: ["token-server"]),
     ],
@@ -14,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // OpenSSL 3 libcrypto (Debian: libssl-dev): AES-GCM, RAND_bytes, scrypt, OPENSSL_cleanse.
@@ -29,6 +32,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TokenVaultOpenAPI",
+            dependencies: [
+                "TokenVault",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .executableTarget(
@@ -82,9 +93,12 @@ let package = Package(
             name: "TokenVaultTests",
             dependencies: [
                 "TokenVault",
+                "TokenVaultOpenAPI",
                 "ExampleTokenServer",
                 "vaultcli",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [.copy("Resources")]
         ),
