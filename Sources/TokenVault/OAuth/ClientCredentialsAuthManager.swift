@@ -96,7 +96,7 @@ public final class ClientCredentialsAuthManager: Sendable {
     ///
     /// - Returns: A token that is not expired (with the clock skew applied).
     /// - Throws: ``OAuthError``, or whatever the provider hook threw.
-    public func token() async throws -> OAuthToken {
+    nonisolated(nonsending) public func token() async throws -> OAuthToken {
         let skew = clockSkew
         let step = state.withLock { state -> Step in
             if let token = state.current, !token.isExpired(clockSkew: skew) {
@@ -129,7 +129,7 @@ public final class ClientCredentialsAuthManager: Sendable {
     /// The `Authorization` header value of a valid token, e.g. `Bearer A21AA…`.
     ///
     /// - Returns: The header value of ``token()``'s token.
-    public func authorizationHeader() async throws -> String {
+    nonisolated(nonsending) public func authorizationHeader() async throws -> String {
         try await token().authorizationHeaderValue
     }
 
