@@ -22,7 +22,7 @@ import TokenVault
 /// ```swift
 /// let client = Client(
 ///     serverURL: try Servers.Server1.url(),
-///     transport: AsyncHTTPClientTransport(),
+///     transport: AsyncHTTPClientTokenTransport(),
 ///     middlewares: [BearerTokenMiddleware(authManager: manager)]
 /// )
 /// ```

@@ -37,10 +37,10 @@ struct ServiceExample {
         )
         let manager = ClientCredentialsAuthManager(credentials: credentials, environment: .custom(tokenURL: tokenURL))
 
-        // 3. An authorized call: a valid token comes from memory or the vault, or is fetched.
-        var request = HTTPClientRequest(url: apiURL)
-        request.headers.add(name: "Authorization", value: try await manager.authorizationHeader())
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        // 3. An authorized call: a valid token comes from memory or the vault, or is fetched; on a
+        //    401 the token is invalidated, a new one fetched once, and the call sent once more.
+        let request = HTTPClientRequest(url: apiURL)
+        let response = try await HTTPClient.shared.execute(request, authorizedBy: manager, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 64 * 1024)
         print("GET \(apiURL) -> \(response.status.code) \(String(buffer: body))")
         if response.status != .ok { exit(1) }

@@ -55,7 +55,7 @@ public final class ClientCredentialsAuthManager: Sendable {
         environment: OAuthEnvironment = .sandbox,
         scope: String? = nil,
         authMethod: ClientAuthMethod = .basic,
-        transport: any TokenTransport = AsyncHTTPClientTransport(),
+        transport: any TokenTransport = AsyncHTTPClientTokenTransport(),
         retryPolicy: RetryPolicy = .init(),
         requestTimeout: Duration = .seconds(30),
         defaultTokenLifetime: TimeInterval = OAuthToken.defaultLifetime,

@@ -1,7 +1,7 @@
 /// The one network operation the OAuth layer needs: POST a form and read back the status, the
 /// headers and a body of bounded size.
 ///
-/// ``AsyncHTTPClientTransport`` is the implementation used by default. Another implementation
+/// ``AsyncHTTPClientTokenTransport`` is the implementation used by default. Another implementation
 /// (a test double, another HTTP stack) should report failures with the same ``OAuthError`` cases
 /// so that ``ClientCredentialsAuthManager`` can tell what to retry:
 /// - ``OAuthError/timeout`` when ``TransportRequest/timeout`` elapsed,
@@ -15,7 +15,7 @@
 /// returns non-2xx responses normally; it does not throw for them.
 ///
 /// ```swift
-/// let transport: any TokenTransport = AsyncHTTPClientTransport()
+/// let transport: any TokenTransport = AsyncHTTPClientTokenTransport()
 /// let response = try await transport.post(request)
 /// print(response.status)
 /// ```

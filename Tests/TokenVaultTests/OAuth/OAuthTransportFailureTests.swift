@@ -61,7 +61,7 @@ import TokenVault
                 .init(id: TestClient.id, secret: TestClient.secret)
             ])
             try await server.shutdown()
-            let manager = makeManager(server: server, transport: AsyncHTTPClientTransport(client: client))
+            let manager = makeManager(server: server, transport: AsyncHTTPClientTokenTransport(client: client))
             await #expect {
                 try await manager.token()
             } throws: { error in

@@ -13,7 +13,7 @@ final class GatedTransport: TokenTransport {
     private let inner: any TokenTransport
     private let state = Mutex(State())
 
-    init(forwardingTo inner: any TokenTransport = AsyncHTTPClientTransport()) {
+    init(forwardingTo inner: any TokenTransport = AsyncHTTPClientTokenTransport()) {
         self.inner = inner
     }
 

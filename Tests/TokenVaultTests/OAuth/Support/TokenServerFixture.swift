@@ -31,7 +31,7 @@ func makeManager(
     onUpdate: ClientCredentialsAuthCredentials.TokenUpdateHandler? = nil,
     scope: String? = nil,
     authMethod: ClientAuthMethod = .basic,
-    transport: any TokenTransport = AsyncHTTPClientTransport(),
+    transport: any TokenTransport = AsyncHTTPClientTokenTransport(),
     retryPolicy: RetryPolicy = .fast,
     requestTimeout: Duration = .seconds(10),
     defaultTokenLifetime: TimeInterval = OAuthToken.defaultLifetime,

@@ -14,10 +14,10 @@ import NIOCore
 /// ```swift
 /// let manager = ClientCredentialsAuthManager(
 ///     credentials: credentials,
-///     transport: AsyncHTTPClientTransport(client: myClient)
+///     transport: AsyncHTTPClientTokenTransport(client: myClient)
 /// )
 /// ```
-public struct AsyncHTTPClientTransport: TokenTransport {
+public struct AsyncHTTPClientTokenTransport: TokenTransport {
     /// The client requests are sent with.
     let client: HTTPClient
 
