@@ -74,11 +74,11 @@ import Testing
         let server = try await ExampleTokenServer.start(clients: [Self.client, other])
         defer { Task { try await server.shutdown() } }
         let theirs = try await manager(server, clientID: other.id, secret: other.secret).token()
-        let logs = LogCapture()
-        let mine = try await manager(server, logger: logs.logger).token()
+        let (logger, logs) = CapturingLogHandler.logger()
+        let mine = try await manager(server, logger: logger).token()
         #expect(mine != theirs)
         #expect(server.tokenRequestCount == 2)
-        #expect(logs.all.contains { $0.level == .warning && $0.text.contains("another client id") })
+        #expect(logs.entries.contains { $0.level == .warning && $0.rendered.contains("another client id") })
         // Another scope counts as another origin too.
         _ = try await manager(server, scope: "https://uri.paypal.com/services/invoicing").token()
         #expect(server.tokenRequestCount == 3)
@@ -116,12 +116,12 @@ import Testing
         let keyringAside = dir.file("vault.keys.aside")
         try FileManager.default.moveItem(atPath: vault.keyring.path, toPath: keyringAside)
 
-        let logs = LogCapture()
-        let manager = manager(server, logger: logs.logger)
+        let (logger, logs) = CapturingLogHandler.logger()
+        let manager = manager(server, logger: logger)
         let token = try await manager.token()
         #expect(server.tokenRequestCount == 1)
         #expect(try vault.contents().entries["paypal"] == nil)
-        #expect(logs.all.contains { $0.level == .error && $0.text.contains("could not store") })
+        #expect(logs.entries.contains { $0.level == .error && $0.rendered.contains("could not store") })
 
         try FileManager.default.moveItem(atPath: keyringAside, toPath: vault.keyring.path)
         let next = OAuthToken(accessToken: "set-by-app", expiresIn: 3600)
@@ -158,11 +158,11 @@ import Testing
     @Test func logsNeverContainTheSecretOrTheToken() async throws {
         let server = try await ExampleTokenServer.start(clients: [Self.client])
         defer { Task { try await server.shutdown() } }
-        let logs = LogCapture()
-        let token = try await manager(server, logger: logs.logger).token()
-        #expect(!logs.all.isEmpty)
-        for line in logs.all {
-            #expect(!line.text.contains(token.accessToken) && !line.text.contains(Self.client.secret))
+        let (logger, logs) = CapturingLogHandler.logger()
+        let token = try await manager(server, logger: logger).token()
+        #expect(!logs.entries.isEmpty)
+        for entry in logs.entries {
+            #expect(!entry.rendered.contains(token.accessToken) && !entry.rendered.contains(Self.client.secret))
         }
     }
 }
