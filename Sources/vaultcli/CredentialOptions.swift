@@ -66,7 +66,8 @@ struct CredentialOptions: ParsableArguments {
 
     /// A manager for this client whose token lives in `entry` of `vault`.
     func authManager(vault: Vault, entry: String, clockSkew: TimeInterval) throws -> (ClientCredentialsAuthManager, VaultTokenHooks) {
-        let hooks = VaultTokenHooks(vault: vault, entry: entry, logger: .cli)
+        let hooks = VaultTokenHooks(
+            vault: vault, entry: entry, clientId: clientId!, environment: oauthEnvironment, scope: scope, logger: .cli)
         let credentials = ClientCredentialsAuthCredentials(
             oAuthClientId: clientId!,
             oAuthClientSecret: try clientSecret(),

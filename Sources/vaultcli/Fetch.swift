@@ -23,7 +23,7 @@ extension VaultCLI {
             let vault = try options.openVault()
             let (manager, hooks) = try credentials.authManager(vault: vault, entry: name, clockSkew: clockSkew)
             let token = try await manager.fetchToken()
-            try await hooks.store(token, for: manager)
+            try await hooks.store(token)
             print("fetched '\(name)': \(token.tokenType) token, expires \(token.expiresAt.iso8601), scope: \(token.scope ?? "-")")
         }
     }

@@ -27,7 +27,8 @@ struct ServiceExample {
         let vault = Vault(path: env["TOKENVAULT_VAULT"] ?? "tokens.vault", keyring: keyring)
 
         // 2. The credentials, with the vault's provider and update hooks.
-        let hooks = VaultTokenHooks(vault: vault, entry: env["ENTRY"] ?? "demo")
+        let environment = OAuthEnvironment.custom(tokenURL: tokenURL)
+        let hooks = VaultTokenHooks(vault: vault, entry: env["ENTRY"] ?? "demo", clientId: clientID, environment: environment)
         let credentials = ClientCredentialsAuthCredentials(
             oAuthClientId: clientID,
             oAuthClientSecret: clientSecret,
@@ -35,7 +36,7 @@ struct ServiceExample {
             oAuthOnTokenUpdate: hooks.onTokenUpdate,
             oAuthClockSkew: 60
         )
-        let manager = ClientCredentialsAuthManager(credentials: credentials, environment: .custom(tokenURL: tokenURL))
+        let manager = ClientCredentialsAuthManager(credentials: credentials, environment: environment)
 
         // 3. An authorized call: a valid token comes from memory or the vault, or is fetched; on a
         //    401 the token is invalidated, a new one fetched once, and the call sent once more.

@@ -23,14 +23,15 @@ struct TwoEnvironments {
                 print("\(name): skipped (set \(prefix)_CLIENT_ID and \(prefix)_CLIENT_SECRET)")
                 continue
             }
-            let hooks = VaultTokenHooks(vault: vault, entry: name)
+            let environment = env["\(prefix)_TOKEN_URL"].map { OAuthEnvironment.custom(tokenURL: $0) } ?? paypal
+            let hooks = VaultTokenHooks(vault: vault, entry: name, clientId: clientID, environment: environment)
             let manager = ClientCredentialsAuthManager(
                 credentials: ClientCredentialsAuthCredentials(
                     oAuthClientId: clientID,
                     oAuthClientSecret: secret,
                     oAuthTokenProvider: hooks.provider,
                     oAuthOnTokenUpdate: hooks.onTokenUpdate),
-                environment: env["\(prefix)_TOKEN_URL"].map { .custom(tokenURL: $0) } ?? paypal)
+                environment: environment)
             let token = try await manager.token()
             print("\(name): token valid until \(token.expiresAt), sealed in \(vault.path) as '\(name)'")
         }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// The vault's provider and update hooks for one named entry: plug them into
 /// ``ClientCredentialsAuthCredentials`` and the token survives restarts, sealed at rest, and is
@@ -8,7 +7,7 @@ import Synchronization
 ///
 /// ```swift
 /// let vault = Vault(path: "tokens.vault", keyring: Keyring(path: "vault.keys"))
-/// let hooks = VaultTokenHooks(vault: vault, entry: "paypal")
+/// let hooks = VaultTokenHooks(vault: vault, entry: "paypal", clientId: clientId, environment: .sandbox)
 /// let credentials = ClientCredentialsAuthCredentials(
 ///     oAuthClientId: clientId,
 ///     oAuthClientSecret: clientSecret,
@@ -18,11 +17,15 @@ import Synchronization
 /// let manager = ClientCredentialsAuthManager(credentials: credentials, environment: .sandbox)
 /// ```
 ///
+/// The hooks are made for one client: its id, token URL and scope (the token's origin), which are
+/// stored with every token and must match for a stored token to be returned, so tokens of two
+/// clients or environments never mix. A manager with another origin is refused.
+///
 /// The provider opens the vault and returns the stored token when it is valid (with the clock
-/// skew) and was obtained for the same token URL, client id and scope. Otherwise it takes the
-/// vault's lock, reads again (another process may have just stored one), and only then fetches
-/// with ``ClientCredentialsAuthManager/fetchToken()`` and stores the result before releasing the
-/// lock, so processes that start together make one token request between them.
+/// skew) and was obtained for the same origin. Otherwise it takes the vault's lock, reads again
+/// (another process may have just stored one), and only then fetches with
+/// ``ClientCredentialsAuthManager/fetchToken()`` and stores the result before releasing the lock,
+/// so processes that start together make one token request between them.
 ///
 /// The update hook re-seals the vault under its lock, and never replaces the stored token with
 /// one obtained earlier. A failure to store is thrown to the manager, which logs it and keeps
@@ -32,21 +35,27 @@ public struct VaultTokenHooks: Sendable {
     public let vault: Vault
     /// The entry's name.
     public let entry: String
+    /// Where the entry's tokens come from.
+    let origin: TokenOrigin
     private let logger: Logger
-    /// The origin of the manager that last called the provider, used by the update hook.
-    private let origin: OriginBox
 
-    /// Hooks for the entry `entry` of `vault`.
+    /// Hooks for the entry `entry` of `vault`, holding the tokens of one client.
     ///
     /// - Parameters:
     ///   - vault: The vault.
     ///   - entry: The entry name; two clients can share a vault under different names.
+    ///   - clientId: The OAuth client id of the credentials the hooks are plugged into.
+    ///   - environment: The token endpoint of the auth manager.
+    ///   - scope: The scope the auth manager requests, if any.
     ///   - logger: Where to log; nothing is logged by default. Tokens never are.
-    public init(vault: Vault, entry: String, logger: Logger = Logger(label: "tokenvault", factory: { _ in SwiftLogNoOpLogHandler() })) {
+    public init(
+        vault: Vault, entry: String, clientId: String, environment: OAuthEnvironment, scope: String? = nil,
+        logger: Logger = Logger(label: "tokenvault", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
         self.vault = vault
         self.entry = entry
+        self.origin = TokenOrigin(tokenURL: environment.tokenURL, clientID: clientId, scope: scope)
         self.logger = logger
-        self.origin = OriginBox()
     }
 
     /// The provider hook, for ``ClientCredentialsAuthCredentials/oAuthTokenProvider``.
@@ -56,7 +65,7 @@ public struct VaultTokenHooks: Sendable {
 
     /// The update hook, for ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate``.
     public var onTokenUpdate: ClientCredentialsAuthCredentials.TokenUpdateHandler {
-        { token in try await store(token, origin: origin.value) }
+        { token in try await store(token) }
     }
 
     /// The stored token when valid for `manager`, else a new one fetched and stored.
@@ -64,8 +73,10 @@ public struct VaultTokenHooks: Sendable {
     /// The manager calls the provider only when its last token is missing, expired or was
     /// invalidated (an API answered 401), so a stored token equal to `lastToken` is not returned.
     package func provideToken(lastToken: OAuthToken?, manager: ClientCredentialsAuthManager) async throws -> OAuthToken {
-        let origin = TokenOrigin(manager)
-        self.origin.value = origin
+        guard TokenOrigin(manager) == origin else {
+            throw VaultError.refused(
+                reason: "the vault hooks of entry '\(entry)' were made for another client id, token URL or scope than the auth manager using them")
+        }
         let rejected = lastToken?.accessToken
         if let token = usableToken(in: try storedEntries(), origin: origin, skew: manager.clockSkew, rejected: rejected) {
             return token
@@ -90,19 +101,11 @@ public struct VaultTokenHooks: Sendable {
         }
     }
 
-    /// Stores `token`, obtained by `manager`, as the update hook would.
-    ///
-    /// - Returns: Whether the vault was written (not when it holds the same token or a newer one).
-    @discardableResult
-    package func store(_ token: OAuthToken, for manager: ClientCredentialsAuthManager) async throws -> Bool {
-        try await store(token, origin: TokenOrigin(manager))
-    }
-
     /// Stores `token` under the vault's lock unless the entry holds the same token or a newer one.
     ///
     /// - Returns: Whether the vault was written.
     @discardableResult
-    func store(_ token: OAuthToken, origin: TokenOrigin?) async throws -> Bool {
+    package func store(_ token: OAuthToken) async throws -> Bool {
         try await vault.withLock { locked async throws in
             var entries = locked.exists ? try locked.read().entries : [:]
             if let stored = entries[entry]?.token {
@@ -112,7 +115,7 @@ public struct VaultTokenHooks: Sendable {
                     return false
                 }
             }
-            entries[entry] = VaultEntry(token: token, tokenURL: origin?.tokenURL, clientID: origin?.clientID, requestedScope: origin?.scope)
+            entries[entry] = VaultEntry(token: token, tokenURL: origin.tokenURL, clientID: origin.clientID, requestedScope: origin.scope)
             try locked.write(entries)
             logger.info("stored the updated token", metadata: ["vault.entry": "\(entry)", "vault.path": "\(vault.path)"])
             return true
@@ -134,15 +137,5 @@ public struct VaultTokenHooks: Sendable {
             return nil
         }
         return stored.token.isExpired(clockSkew: skew) ? nil : stored.token
-    }
-}
-
-/// The origin last seen by the provider; shared by copies of the hooks.
-private final class OriginBox: Sendable {
-    private let storage = Mutex<TokenOrigin?>(nil)
-
-    var value: TokenOrigin? {
-        get { storage.withLock { $0 } }
-        set { storage.withLock { $0 = newValue } }
     }
 }

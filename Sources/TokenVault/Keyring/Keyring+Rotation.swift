@@ -30,12 +30,19 @@ extension Keyring {
     ///    vaults' locks, only after every vault is durable under the new key.
     ///
     /// After a crash anywhere, every vault is sealed with a key the keyring on disk holds.
+    ///
+    /// - Throws: `VaultError.fileNotFound` before anything is changed when a named vault does not
+    ///   exist (a mistyped path must not let `retireOld` remove the key of the real vault).
     package func rotate(vaultPaths: [String], retireOld: Bool) throws -> RotationReport {
+        let vaultPaths = try Self.distinctExistingFiles(vaultPaths)
         let oldPrimary = try load().primary.id
         let newPrimary = try addKey(primary: true).id
         var resealed: [String] = []
         for path in vaultPaths {
-            try Vault(path: path, keyring: self).update { _ in }
+            try Vault(path: path, keyring: self).withLock { locked in
+                guard locked.exists else { throw VaultError.fileNotFound(path: path) }
+                try locked.write(try locked.read().entries)
+            }
             resealed.append(path)
         }
         let retired = retireOld ? try retireKeys(unusedBy: vaultPaths) : []
@@ -44,7 +51,8 @@ extension Keyring {
 
     /// Removes the key `id`; refused for the primary key and for a key that seals one of `vaults`.
     package func retireKey(id: String, vaultPaths: [String]) throws {
-        try withVaultLocks(vaultPaths[...]) {
+        let vaultPaths = try Self.distinctExistingFiles(vaultPaths)
+        return try withVaultLocks(vaultPaths[...]) {
             let inUse = try keyIDs(sealing: vaultPaths)
             try update { file in
                 guard let key = file.key(id: id) else {
@@ -63,15 +71,24 @@ extension Keyring {
 
     /// Sets, changes or (with `nil`) removes the passphrase that seals the keyring.
     package func changePassphrase(to newPassphrase: Passphrase?, scrypt: Scrypt = .default) throws {
-        try update { file in
-            if let newPassphrase {
-                let salt = try SecureRandom.bytes(count: KeyringFile.saltByteCount)
-                let key = try newPassphrase.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
-                file.protection = .passphrase(scrypt: scrypt, salt: salt, key: key)
-            } else {
-                file.protection = .none
-            }
-        }
+        // Derived before taking the lock, so that writers do not wait for scrypt.
+        let protection: KeyringFile.Protection = try newPassphrase.map { passphrase in
+            let salt = try SecureRandom.bytes(count: KeyringFile.saltByteCount)
+            let key = try passphrase.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
+            return .passphrase(scrypt: scrypt, salt: salt, key: key)
+        } ?? .none
+        try update { $0.protection = protection }
+    }
+
+    /// The canonical paths (`realpath`) of `paths`, without repeats and sorted, so that locks are
+    /// taken once each and in one order by every process.
+    /// - Throws: `VaultError.fileNotFound` for a path that does not exist.
+    static func distinctExistingFiles(_ paths: [String]) throws -> [String] {
+        try Set(paths.map { path in
+            guard let resolved = realpath(path, nil) else { throw VaultError.fileNotFound(path: path) }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }).sorted()
     }
 
     private func retireKeys(unusedBy vaultPaths: [String]) throws -> [String] {

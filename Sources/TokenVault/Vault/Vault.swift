@@ -85,7 +85,18 @@ public final class Vault: Sendable {
     }
 
     /// Reads and opens the file, reloading the keyring once if it names an unknown key.
+    ///
+    /// When the key is unknown even after the reload, the file is read once more: a rotation in
+    /// another process may have re-sealed it and retired the old key between the two reads.
     package func open() throws -> VaultFile.Opened {
+        do {
+            return try openOnce()
+        } catch VaultError.unknownKeyID {
+            return try openOnce()
+        }
+    }
+
+    private func openOnce() throws -> VaultFile.Opened {
         let bytes: [UInt8]
         do { bytes = try AtomicFile.read(path) } catch { throw VaultError(error) }
         return try VaultFile.open(bytes, path: path, keyringPath: keyring.path) { try keyring.key(id: $0) }

@@ -29,7 +29,7 @@ import Testing
         #expect(rotated.status == 0, "\(rotated.stderr)")
         let newKey = try vault().contents().keyID
         #expect(newKey != oldKey)
-        #expect(rotated.stdout.contains(oldKey) && rotated.stdout.contains(newKey) && rotated.stdout.contains("re-sealed tokens.vault"))
+        #expect(rotated.stdout.contains(oldKey) && rotated.stdout.contains(newKey) && rotated.stdout.contains("re-sealed \(URL(fileURLWithPath: dir.file("tokens.vault")).resolvingSymlinksInPath().path)"))
         #expect(try vault().contents().entries["paypal"]?.token == token)
 
         let status = try cli.run(["status", "--json"])
@@ -50,11 +50,34 @@ import Testing
 
         #expect(try cli.run(["key", "add", "--primary"]).status == 0)
         let refusedInUse = try cli.run(["key", "retire", primary])
-        #expect(refusedInUse.status == 8 && refusedInUse.stderr.contains("still seals tokens.vault"))
+        #expect(refusedInUse.status == 8 && refusedInUse.stderr.contains("still seals \(URL(fileURLWithPath: dir.file("tokens.vault")).resolvingSymlinksInPath().path)"))
 
         #expect(try cli.run(["rotate"]).status == 0)
         #expect(try cli.run(["key", "retire", primary]).status == 0)
         #expect(try Keyring(path: dir.file("vault.keys")).keys().count == 2)
+    }
+
+    @Test func aMistypedOrMissingVaultStopsTheRotationBeforeAnyChange() throws {
+        #expect(try cli.run(["init"]).status == 0)
+        try vault().store(OAuthToken(accessToken: "keep-me"), as: "a")
+        let keysBefore = try Keyring(path: dir.file("vault.keys")).keys()
+        let elsewhere = dir.file("elsewhere")
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        var other = VaultCLIProcess(directory: elsewhere)
+        other.environment = cli.environment
+        let result = try other.run(["rotate", "--keyring", dir.file("vault.keys"), "--retire-old"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: elsewhere + "/tokens.vault"))
+        #expect(try Keyring(path: dir.file("vault.keys")).keys() == keysBefore)
+        #expect(try vault().contents().entries["a"]?.token.accessToken == "keep-me")
+    }
+
+    @Test func theSameVaultNamedTwiceIsRotatedOnce() throws {
+        #expect(try cli.run(["init"]).status == 0)
+        let result = try cli.run(["rotate", "--vault", "tokens.vault", "--vault", "./tokens.vault", "--retire-old"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.components(separatedBy: "re-sealed").count == 2)
+        #expect(try vault().contents().keyID == (try Keyring(path: dir.file("vault.keys")).keys().first?.id))
     }
 
     @Test func aServiceKeepsWorkingWhileAnotherProcessRotates() throws {

@@ -22,7 +22,9 @@ import Testing
         _ server: ExampleTokenServer, entry: String = "paypal", clientID: String = client.id, secret: String = client.secret,
         scope: String? = nil, vault: Vault? = nil, logger: Logger? = nil
     ) -> ClientCredentialsAuthManager {
-        let hooks = VaultTokenHooks(vault: vault ?? self.vault, entry: entry, logger: logger ?? Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let hooks = VaultTokenHooks(
+            vault: vault ?? self.vault, entry: entry, clientId: clientID, environment: .custom(tokenURL: server.tokenURL), scope: scope,
+            logger: logger ?? Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }))
         let credentials = ClientCredentialsAuthCredentials(
             oAuthClientId: clientID, oAuthClientSecret: secret,
             oAuthTokenProvider: hooks.provider, oAuthOnTokenUpdate: hooks.onTokenUpdate)
@@ -98,7 +100,7 @@ import Testing
     }
 
     @Test func theUpdateHookNeverReplacesANewerToken() async throws {
-        let hooks = VaultTokenHooks(vault: vault, entry: "e")
+        let hooks = VaultTokenHooks(vault: vault, entry: "e", clientId: "c", environment: .sandbox)
         let newer = OAuthToken(accessToken: "newer", expiresIn: 3600, obtainedAt: Date())
         let older = OAuthToken(accessToken: "older", expiresIn: 3600, obtainedAt: Date(timeIntervalSinceNow: -10))
         try await hooks.onTokenUpdate(newer)
@@ -153,6 +155,36 @@ import Testing
         #expect(fresh != revoked)
         #expect(server.tokenRequestCount == 2)
         #expect(try vault.contents().entries["paypal"]?.token == fresh)
+    }
+
+    @Test func hooksMadeForAnotherClientAreRefused() async throws {
+        let server = try await ExampleTokenServer.start(clients: [Self.client])
+        defer { Task { try await server.shutdown() } }
+        let hooks = VaultTokenHooks(vault: vault, entry: "paypal", clientId: "someone-else", environment: .custom(tokenURL: server.tokenURL))
+        let manager = ClientCredentialsAuthManager(
+            credentials: ClientCredentialsAuthCredentials(
+                oAuthClientId: Self.client.id, oAuthClientSecret: Self.client.secret,
+                oAuthTokenProvider: hooks.provider, oAuthOnTokenUpdate: hooks.onTokenUpdate),
+            environment: .custom(tokenURL: server.tokenURL))
+        await #expect(throws: VaultError.self) { try await manager.token() }
+        #expect(server.tokenRequestCount == 0)
+    }
+
+    @Test func theUpdateHookRecordsTheOriginSoAnotherClientNeverGetsTheToken() async throws {
+        let other = ExampleTokenServer.Client(id: "other-client", secret: "other-secret")
+        let server = try await ExampleTokenServer.start(clients: [Self.client, other])
+        defer { Task { try await server.shutdown() } }
+        // Only the update hook is plugged in, as in the README's second snippet.
+        let hooks = VaultTokenHooks(vault: vault, entry: "paypal", clientId: other.id, environment: .custom(tokenURL: server.tokenURL))
+        let updateOnly = ClientCredentialsAuthManager(
+            credentials: ClientCredentialsAuthCredentials(
+                oAuthClientId: other.id, oAuthClientSecret: other.secret, oAuthOnTokenUpdate: hooks.onTokenUpdate),
+            environment: .custom(tokenURL: server.tokenURL))
+        let theirs = try await updateOnly.token()
+        #expect(try vault.contents().entries["paypal"]?.clientID == other.id)
+        let mine = try await manager(server).token()
+        #expect(mine != theirs)
+        #expect(server.tokenRequestCount == 2)
     }
 
     @Test func logsNeverContainTheSecretOrTheToken() async throws {
