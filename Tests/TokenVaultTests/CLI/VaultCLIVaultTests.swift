@@ -17,32 +17,32 @@ import Testing
         try Vault(path: dir.file("tokens.vault"), keyring: Keyring(path: dir.file("vault.keys"))).store(token, as: name)
     }
 
-    @Test func initCreatesOwnerOnlyFilesAndRefusesToOverwrite() throws {
-        let first = try cli.run(["init"])
+    @Test func initCreatesOwnerOnlyFilesAndRefusesToOverwrite() async throws {
+        let first = try await cli.run(["init"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try fileMode(dir.file("vault.keys")) == 0o600)
         #expect(try fileMode(dir.file("tokens.vault")) == 0o600)
-        let second = try cli.run(["init"])
+        let second = try await cli.run(["init"])
         #expect(second.status == 8)
         #expect(second.stderr.contains("already exists"))
     }
 
-    @Test func tokenStatusVerifyRemove() throws {
-        try cli.run(["init"])
+    @Test func tokenStatusVerifyRemove() async throws {
+        try await cli.run(["init"])
         let token = OAuthToken(accessToken: "A21AA-valid-token", expiresIn: 32400, scope: "openid")
         try store(token, as: "paypal")
         try store(OAuthToken(accessToken: "A21AA-old-token", expiresIn: 60, obtainedAt: Date(timeIntervalSinceNow: -3600)), as: "old")
 
-        let printed = try cli.run(["token", "--name", "paypal"])
+        let printed = try await cli.run(["token", "--name", "paypal"])
         #expect(printed.status == 0)
         #expect(printed.stdout == "A21AA-valid-token\n")
 
-        let expired = try cli.run(["token", "--name", "old"])
+        let expired = try await cli.run(["token", "--name", "old"])
         #expect(expired.status == 3)
         #expect(expired.stdout.isEmpty)
-        #expect(try cli.run(["token", "--name", "none"]).status == 2)
+        #expect(try await cli.run(["token", "--name", "none"]).status == 2)
 
-        let status = try cli.run(["status", "--json"])
+        let status = try await cli.run(["status", "--json"])
         #expect(status.status == 0)
         #expect(!status.stdout.contains("A21AA"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
@@ -55,17 +55,17 @@ import Testing
         #expect(entries[1]["scope"] as? String == "openid")
         #expect((entries[1]["expiresAt"] as? String)?.hasSuffix("Z") == true)
 
-        let human = try cli.run(["status"])
+        let human = try await cli.run(["status"])
         #expect(human.status == 0 && human.stdout.contains("paypal") && !human.stdout.contains("A21AA"))
 
-        #expect(try cli.run(["verify"]).status == 0)
-        #expect(try cli.run(["remove", "--name", "old"]).status == 0)
-        #expect(try cli.run(["remove", "--name", "old"]).status == 2)
-        #expect(try cli.run(["token", "--name", "old"]).status == 2)
+        #expect(try await cli.run(["verify"]).status == 0)
+        #expect(try await cli.run(["remove", "--name", "old"]).status == 0)
+        #expect(try await cli.run(["remove", "--name", "old"]).status == 2)
+        #expect(try await cli.run(["token", "--name", "old"]).status == 2)
     }
 
-    @Test func flippedBitsTruncationAndOtherKeyringsGiveDocumentedStatuses() throws {
-        try cli.run(["init"])
+    @Test func flippedBitsTruncationAndOtherKeyringsGiveDocumentedStatuses() async throws {
+        try await cli.run(["init"])
         try store(OAuthToken(accessToken: "A21AA-secret-token", expiresIn: 32400), as: "paypal")
         let vaultURL = URL(fileURLWithPath: dir.file("tokens.vault"))
         let original = Array(try Data(contentsOf: vaultURL))
@@ -81,7 +81,7 @@ import Testing
             try Data(bytes).write(to: vaultURL)
             let commands = byte % 8 == 0 ? [["verify"], ["token", "--name", "paypal"]] : [["verify"]]
             for command in commands {
-                let result = try cli.run(command)
+                let result = try await cli.run(command)
                 #expect(!result.stdout.contains("A21AA") && !result.stderr.contains("A21AA"), "byte \(byte)")
                 if byte >= nonceStart && !lengthField.contains(byte) {
                     #expect(result.status == 4, "byte \(byte): \(result.stderr)")
@@ -95,37 +95,37 @@ import Testing
 
         for length in [0, 5, nonceStart + 4, original.count - 1] {
             try Data(original.prefix(length)).write(to: vaultURL)
-            let result = try cli.run(["verify"])
+            let result = try await cli.run(["verify"])
             #expect(result.status == 7, "length \(length): \(result.stderr)")
             #expect(result.stderr.contains("truncated"))
         }
 
         try Data(original).write(to: vaultURL)
-        #expect(try cli.run(["verify"]).status == 0)
+        #expect(try await cli.run(["verify"]).status == 0)
         let other = VaultCLIProcess(directory: dir.path)
         try Keyring(path: dir.file("other.keys")).create()
-        let wrongKeyring = try other.run(["verify", "--keyring", "other.keys"])
+        let wrongKeyring = try await other.run(["verify", "--keyring", "other.keys"])
         #expect(wrongKeyring.status == 5)
         #expect(wrongKeyring.stderr.contains("other.keys"))
     }
 
-    @Test func keyringReadableByOthersIsRefused() throws {
-        try cli.run(["init"])
+    @Test func keyringReadableByOthersIsRefused() async throws {
+        try await cli.run(["init"])
         chmod(dir.file("vault.keys"), 0o640)
-        let result = try cli.run(["status"])
+        let result = try await cli.run(["status"])
         #expect(result.status == 6)
         #expect(result.stderr.contains("chmod 600"))
     }
 
-    @Test func passphraseProtectedKeyringFromEnvironmentOrFile() throws {
+    @Test func passphraseProtectedKeyringFromEnvironmentOrFile() async throws {
         var cli = self.cli
         cli.environment["VAULT_PASSPHRASE"] = "correct horse battery staple"
-        #expect(try cli.run(["init", "--passphrase-env", "VAULT_PASSPHRASE"]).status == 0)
-        #expect(try cli.run(["status", "--passphrase-env", "VAULT_PASSPHRASE"]).status == 0)
-        #expect(try cli.run(["status"]).status == 4)
+        #expect(try await cli.run(["init", "--passphrase-env", "VAULT_PASSPHRASE"]).status == 0)
+        #expect(try await cli.run(["status", "--passphrase-env", "VAULT_PASSPHRASE"]).status == 0)
+        #expect(try await cli.run(["status"]).status == 4)
         _ = FileManager.default.createFile(
             atPath: dir.file("pass"), contents: Data("wrong\n".utf8), attributes: [.posixPermissions: 0o600])
-        let wrong = try cli.run(["status", "--passphrase-file", "pass"])
+        let wrong = try await cli.run(["status", "--passphrase-file", "pass"])
         #expect(wrong.status == 4)
         #expect(!wrong.stderr.contains("wrong\n") && !wrong.stderr.contains("correct horse"))
     }

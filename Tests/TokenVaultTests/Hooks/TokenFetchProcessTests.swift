@@ -23,15 +23,11 @@ import Testing
     @Test func eightProcessesStartedTogetherOnAnEmptyVaultMakeOneRequest() async throws {
         let server = try await ExampleTokenServer.start(clients: [Self.client])
         defer { Task { try await server.shutdown() } }
-        #expect(try cli.run(["init"]).status == 0)
-        let processes = try (0..<8).map { _ in try cli.start(["token", "--name", "paypal", "--fetch"] + credentials(server)) }
-        var printed: Set<String> = []
-        for process in processes {
-            let output = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            printed.insert(String(decoding: output, as: UTF8.self))
-        }
+        #expect(try await cli.run(["init"]).status == 0)
+        let command = ["token", "--name", "paypal", "--fetch"] + credentials(server)
+        let results = try await cli.runTogether(Array(repeating: command, count: 8))
+        #expect(results.allSatisfy { $0.status == 0 })
+        let printed = Set(results.map(\.stdout))
         #expect(server.tokenRequestCount == 1)
         #expect(printed.count == 1)
         let stored = try Vault(path: dir.file("tokens.vault"), keyring: Keyring(path: dir.file("vault.keys"))).contents()
@@ -41,10 +37,10 @@ import Testing
     @Test func fiveProcessesOneAfterAnotherMakeOneRequest() async throws {
         let server = try await ExampleTokenServer.start(clients: [Self.client])
         defer { Task { try await server.shutdown() } }
-        #expect(try cli.run(["init"]).status == 0)
+        #expect(try await cli.run(["init"]).status == 0)
         var printed: Set<String> = []
         for _ in 0..<5 {
-            let result = try cli.run(["token", "--name", "paypal", "--fetch"] + credentials(server))
+            let result = try await cli.run(["token", "--name", "paypal", "--fetch"] + credentials(server))
             #expect(result.status == 0, "\(result.stderr)")
             printed.insert(result.stdout)
         }
@@ -55,11 +51,11 @@ import Testing
     @Test func fetchStoresAndPrintsASummaryButNeverTheToken() async throws {
         let server = try await ExampleTokenServer.start(clients: [Self.client])
         defer { Task { try await server.shutdown() } }
-        #expect(try cli.run(["init"]).status == 0)
-        let fetched = try cli.run(["fetch", "--name", "paypal", "--auth-method", "post"] + credentials(server))
+        #expect(try await cli.run(["init"]).status == 0)
+        let fetched = try await cli.run(["fetch", "--name", "paypal", "--auth-method", "post"] + credentials(server))
         #expect(fetched.status == 0, "\(fetched.stderr)")
         #expect(server.lastTokenRequest?.authMethod == .post)
-        let token = try cli.run(["token", "--name", "paypal"])
+        let token = try await cli.run(["token", "--name", "paypal"])
         #expect(token.status == 0)
         #expect(!fetched.stdout.contains(token.stdout.trimmingCharacters(in: .newlines)))
         #expect(fetched.stdout.contains("fetched 'paypal'"))
@@ -69,20 +65,20 @@ import Testing
         let server = try await ExampleTokenServer.start(clients: [Self.client])
         var cli = self.cli
         cli.environment["CLIENT_SECRET"] = "wrong-secret"
-        #expect(try cli.run(["init"]).status == 0)
+        #expect(try await cli.run(["init"]).status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: dir.file("tokens.vault")))
-        let rejected = try cli.run(["fetch", "--name", "paypal"] + credentials(server))
+        let rejected = try await cli.run(["fetch", "--name", "paypal"] + credentials(server))
         #expect(rejected.status == 9)
         #expect(rejected.stderr.contains("invalid_client") && !rejected.stderr.contains("wrong-secret"))
 
         server.enqueue(.body(status: 200, contentType: "application/json", body: #"{"access_token": 42}"#))
         cli.environment["CLIENT_SECRET"] = Self.client.secret
-        let malformed = try cli.run(["fetch", "--name", "paypal"] + credentials(server))
+        let malformed = try await cli.run(["fetch", "--name", "paypal"] + credentials(server))
         #expect(malformed.status == 11)
 
         let url = server.tokenURL
         try await server.shutdown()
-        let unreachable = try cli.run(["fetch", "--name", "paypal", "--token-url", url, "--client-id", Self.client.id, "--client-secret-env", "CLIENT_SECRET"])
+        let unreachable = try await cli.run(["fetch", "--name", "paypal", "--token-url", url, "--client-id", Self.client.id, "--client-secret-env", "CLIENT_SECRET"])
         #expect(unreachable.status == 10, "\(unreachable.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("tokens.vault"))) == before, "a failed fetch changed the vault")
     }

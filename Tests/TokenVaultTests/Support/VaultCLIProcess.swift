@@ -23,9 +23,39 @@ struct VaultCLIProcess {
     }
 
     /// Runs `vaultcli arguments...` in `directory`, feeding `stdin`, and waits for it.
+    ///
+    /// The wait happens on a thread of its own: blocking one of the few threads of Swift's
+    /// cooperative pool would starve the tests running beside it.
     @discardableResult
-    func run(_ arguments: [String], stdin: String = "") throws -> Result {
-        let process = try start(arguments, stdin: stdin)
+    func run(_ arguments: [String], stdin: String = "") async throws -> Result {
+        try await offThePool { try runBlocking(arguments, stdin: stdin) }
+    }
+
+    /// Starts one process for each argument list at once, then waits for all of them.
+    func runTogether(_ argumentLists: [[String]], stdin: String = "") async throws -> [Result] {
+        try await offThePool {
+            let processes = try argumentLists.map { try start($0, stdin: stdin) }
+            return processes.map { Self.wait(for: $0) }
+        }
+    }
+
+    /// Starts `vaultcli arguments...`, kills it with SIGKILL after `microseconds`, and returns
+    /// whether it had exited by itself (status 0) before the kill.
+    func runKilled(_ arguments: [String], stdin: String = "", afterMicroseconds microseconds: UInt32) async throws -> Bool {
+        try await offThePool {
+            let process = try start(arguments, stdin: stdin)
+            usleep(microseconds)  // the fault injection point, not synchronisation
+            kill(process.processIdentifier, SIGKILL)
+            let result = Self.wait(for: process)
+            return process.terminationReason == .exit && result.status == 0
+        }
+    }
+
+    private func runBlocking(_ arguments: [String], stdin: String) throws -> Result {
+        Self.wait(for: try start(arguments, stdin: stdin))
+    }
+
+    private static func wait(for process: Process) -> Result {
         let out = process.standardOutput as! Pipe
         let err = process.standardError as! Pipe
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
@@ -38,7 +68,7 @@ struct VaultCLIProcess {
     }
 
     /// Starts `vaultcli arguments...` without waiting for it.
-    func start(_ arguments: [String], stdin: String = "") throws -> Process {
+    private func start(_ arguments: [String], stdin: String = "") throws -> Process {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
@@ -56,5 +86,12 @@ struct VaultCLIProcess {
         input.fileHandleForWriting.write(Data(stdin.utf8))
         try input.fileHandleForWriting.close()
         return process
+    }
+}
+
+/// Runs blocking work (waiting for processes) on a thread of its own and awaits its result.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
     }
 }
