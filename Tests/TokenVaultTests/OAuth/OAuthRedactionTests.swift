@@ -36,7 +36,7 @@ import TokenVault
                 .body(status: 200, contentType: "application/json", body: #"{"access_token": 1}"#),
                 .body(status: 200, contentType: "application/json", body: "garbage"),
                 .oauthError(status: 400, error: "invalid_request", description: "echo \(Self.secret)"),
-                .delayed(milliseconds: 2000, then: .normal)
+                .delayed(milliseconds: 60_000, then: .normal)
             )
             for _ in 0..<4 {
                 do { _ = try await manager.fetchToken() } catch { errors.append(error) }
@@ -45,7 +45,7 @@ import TokenVault
                 server: server,
                 clientSecret: Self.secret,
                 retryPolicy: .none,
-                requestTimeout: .milliseconds(200),
+                requestTimeout: .seconds(1),
                 logger: logger
             )
             do { _ = try await slow.fetchToken() } catch { errors.append(error) }

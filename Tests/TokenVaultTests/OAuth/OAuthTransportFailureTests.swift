@@ -8,8 +8,8 @@ import TokenVault
 @Suite struct OAuthTransportFailureTests {
     @Test func slowEndpointTimesOut() async throws {
         try await withTokenServer { server in
-            server.enqueue(.delayed(milliseconds: 2000, then: .normal))
-            let manager = makeManager(server: server, retryPolicy: .none, requestTimeout: .milliseconds(200))
+            server.enqueue(.delayed(milliseconds: 60_000, then: .normal))
+            let manager = makeManager(server: server, retryPolicy: .none, requestTimeout: .seconds(1))
             await #expect {
                 try await manager.token()
             } throws: { error in
@@ -21,8 +21,9 @@ import TokenVault
 
     @Test func timeoutIsRetried() async throws {
         try await withTokenServer { server in
-            server.enqueue(.delayed(milliseconds: 2000, then: .normal))
-            let manager = makeManager(server: server, retryPolicy: .fast, requestTimeout: .milliseconds(200))
+            server.enqueue(.delayed(milliseconds: 60_000, then: .normal))
+            // Long enough for the normal answer to the retry even on a loaded machine.
+            let manager = makeManager(server: server, retryPolicy: .fast, requestTimeout: .seconds(3))
             let token = try await manager.token()
             #expect(!token.accessToken.isEmpty)
             #expect(server.tokenRequestCount == 2)
@@ -80,7 +81,7 @@ import TokenVault
         // error is still the connection failure, not a timeout.
         let server = try await ExampleTokenServer.start(clients: [.init(id: TestClient.id, secret: TestClient.secret)])
         try await server.shutdown()
-        let manager = makeManager(server: server, retryPolicy: .none, requestTimeout: .milliseconds(300))
+        let manager = makeManager(server: server, retryPolicy: .none, requestTimeout: .seconds(10))
         await #expect {
             try await manager.token()
         } throws: { error in
