@@ -56,12 +56,9 @@ struct CredentialOptions: ParsableArguments {
             }
             return value
         }
-        let path = clientSecretFile!
-        try FilePermissions.requireOwnerOnly(path)
-        guard let data = FileManager.default.contents(atPath: path) else { throw VaultError.fileNotFound(path: path) }
-        let secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
-        guard !secret.isEmpty else { throw CLIError("\(path): client secret file is empty") }
-        return secret
+        var bytes = try SecretFile.read(clientSecretFile!)
+        defer { bytes.cleanse() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A manager for this client whose token lives in `entry` of `vault`.

@@ -25,15 +25,9 @@ public struct Passphrase: Sendable {
     /// - Throws: `VaultError.insecurePermissions` when others can read the file,
     ///   `VaultError.fileNotFound` when it is missing.
     public static func file(_ path: String) throws -> Passphrase {
-        try FilePermissions.requireOwnerOnly(path)
-        var bytes: [UInt8]
-        do { bytes = try AtomicFile.read(path) } catch { throw VaultError(error) }
+        var bytes = try SecretFile.read(path)
         defer { bytes.cleanse() }
-        var end = bytes.count
-        if end > 0, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
-        if end > 0, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        guard end > 0 else { throw VaultError.refused(reason: "\(path): passphrase file is empty") }
-        return Passphrase(bytes: bytes[0..<end])
+        return Passphrase(bytes: bytes)
     }
 
     init(bytes: some Collection<UInt8>) {

@@ -61,6 +61,21 @@ import Testing
         #expect(fetched.stdout.contains("fetched 'paypal'"))
     }
 
+    @Test func theClientSecretCanComeFromAnOwnerOnlyFile() async throws {
+        let server = try await ExampleTokenServer.start(clients: [Self.client])
+        defer { Task { try await server.shutdown() } }
+        #expect(try await cli.run(["init"]).status == 0)
+        let file = dir.file("client-secret")
+        _ = FileManager.default.createFile(atPath: file, contents: Data((Self.client.secret + "\n").utf8), attributes: [.posixPermissions: 0o644])
+        let arguments = ["fetch", "--name", "paypal", "--token-url", server.tokenURL, "--client-id", Self.client.id, "--client-secret-file", file]
+        let refused = try await cli.run(arguments)
+        #expect(refused.status == 6 && refused.stderr.contains("chmod 600"))
+        chmod(file, 0o600)
+        let fetched = try await cli.run(arguments)
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        #expect(server.tokenRequestCount == 1)
+    }
+
     @Test func rejectedCredentialsAndUnreachableEndpointHaveTheirOwnStatuses() async throws {
         let server = try await ExampleTokenServer.start(clients: [Self.client])
         var cli = self.cli
