@@ -73,7 +73,9 @@ package struct KeyringFile: Sendable {
         }
         defer { plaintext.cleanse() }
         let document: Document
-        do { document = try JSONDecoder.keyring.decode(Document.self, from: Data(plaintext)) } catch {
+        var json = Data(plaintext)
+        defer { json.withUnsafeMutableBytes { $0.cleanseBytes() } }
+        do { document = try JSONDecoder.keyring.decode(Document.self, from: json) } catch {
             throw VaultError.malformed(path: path, reason: "key list is not valid JSON")
         }
         let keys = try document.keys.map { try $0.keyringKey(path: path) }

@@ -48,7 +48,9 @@ package enum VaultFile {
         var plaintext = try message.open(using: key, path: path)
         defer { plaintext.cleanse() }
         do {
-            let document = try JSONDecoder().decode(Document.self, from: Data(plaintext))
+            var json = Data(plaintext)
+            defer { json.withUnsafeMutableBytes { $0.cleanseBytes() } }
+            let document = try JSONDecoder().decode(Document.self, from: json)
             return Opened(formatVersion: Int(version), keyID: keyID, entries: document.entries)
         } catch {
             throw VaultError.malformed(path: path, reason: "entries are not valid JSON")
