@@ -82,16 +82,16 @@ public struct VaultTokenHooks: Sendable {
             return token
         }
         return try await vault.withLock { locked in
-            let entries = locked.exists ? try locked.read().entries : [:]
+            var entries = try locked.entries()
             if let token = usableToken(in: entries, origin: origin, skew: manager.clockSkew, rejected: rejected) {
                 logger.debug("another process stored a token meanwhile", metadata: ["vault.entry": "\(entry)"])
                 return token
             }
             let token = try await manager.fetchToken()
             do {
-                var updated = locked.exists ? try locked.read().entries : [:]
-                updated[entry] = VaultEntry(token: token, tokenURL: origin.tokenURL, clientID: origin.clientID, requestedScope: origin.scope)
-                try locked.write(updated)
+                // Every writer holds this lock, so the entries read above are still current.
+                entries[entry] = VaultEntry(token: token, tokenURL: origin.tokenURL, clientID: origin.clientID, requestedScope: origin.scope)
+                try locked.write(entries)
                 logger.info("stored a new token", metadata: ["vault.entry": "\(entry)", "vault.path": "\(vault.path)"])
             } catch {
                 // The fresh token is good; the update hook will try to store it again.
@@ -107,7 +107,7 @@ public struct VaultTokenHooks: Sendable {
     @discardableResult
     package func store(_ token: OAuthToken) async throws -> Bool {
         try await vault.withLock { locked async throws in
-            var entries = locked.exists ? try locked.read().entries : [:]
+            var entries = try locked.entries()
             if let stored = entries[entry]?.token {
                 if stored.accessToken == token.accessToken && stored.expiresAt == token.expiresAt { return false }
                 if stored.obtainedAt > token.obtainedAt {

@@ -46,7 +46,7 @@ public final class Vault: Sendable {
     @discardableResult
     package func update<T>(_ body: (inout [String: VaultEntry]) throws -> T) throws -> T {
         try withLock { locked in
-            var entries = locked.exists ? try locked.read().entries : [:]
+            var entries = try locked.entries()
             let result = try body(&entries)
             try locked.write(entries)
             return result
@@ -121,6 +121,9 @@ package struct LockedVault {
 
     /// Opens the vault.
     package func read() throws -> VaultFile.Opened { try vault.open() }
+
+    /// The entries; none when the vault does not exist yet.
+    package func entries() throws -> [String: VaultEntry] { exists ? try read().entries : [:] }
 
     /// Seals `entries` with the primary key and durably replaces the vault.
     package func write(_ entries: [String: VaultEntry]) throws { try vault.write(entries) }
