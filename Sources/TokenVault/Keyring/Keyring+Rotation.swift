@@ -72,11 +72,7 @@ extension Keyring {
     /// Sets, changes or (with `nil`) removes the passphrase that seals the keyring.
     package func changePassphrase(to newPassphrase: Passphrase?, scrypt: Scrypt = .default) throws {
         // Derived before taking the lock, so that writers do not wait for scrypt.
-        let protection: KeyringFile.Protection = try newPassphrase.map { passphrase in
-            let salt = try SecureRandom.bytes(count: KeyringFile.saltByteCount)
-            let key = try passphrase.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
-            return .passphrase(scrypt: scrypt, salt: salt, key: key)
-        } ?? .none
+        let protection = try KeyringFile.Protection.derived(from: newPassphrase, scrypt: scrypt)
         try update { $0.protection = protection }
     }
 

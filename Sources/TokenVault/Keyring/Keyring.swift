@@ -39,12 +39,7 @@ public final class Keyring: Sendable {
         let lock = try lockFile()
         defer { lock.unlock() }
         guard !FileManager.default.fileExists(atPath: path) else { throw VaultError.alreadyExists(path: path) }
-        let protection: KeyringFile.Protection = try passphrase.map { passphrase in
-            let salt = try SecureRandom.bytes(count: KeyringFile.saltByteCount)
-            let key = try passphrase.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
-            return .passphrase(scrypt: scrypt, salt: salt, key: key)
-        } ?? .none
-        let file = KeyringFile(keys: [try .generate(state: .primary)], protection: protection)
+        let file = KeyringFile(keys: [try .generate(state: .primary)], protection: try .derived(from: passphrase, scrypt: scrypt))
         try write(file)
         return file.primary.info
     }

@@ -13,6 +13,14 @@ package struct KeyringFile: Sendable {
         case none
         /// Sealed under `key`, derived from the passphrase with `scrypt` and `salt`.
         case passphrase(scrypt: Scrypt, salt: [UInt8], key: SymmetricKey)
+
+        /// Protection under `passphrase` with a new random salt, or none without a passphrase.
+        package static func derived(from passphrase: Passphrase?, scrypt: Scrypt) throws -> Protection {
+            guard let passphrase else { return .none }
+            let salt = try SecureRandom.bytes(count: KeyringFile.saltByteCount)
+            let key = try passphrase.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
+            return .passphrase(scrypt: scrypt, salt: salt, key: key)
+        }
     }
 
     package var keys: [KeyringKey]
