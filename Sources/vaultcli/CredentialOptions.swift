@@ -52,28 +52,24 @@ struct CredentialOptions: ParsableArguments {
     func clientSecret() throws -> String {
         if let clientSecretEnv {
             guard let value = ProcessInfo.processInfo.environment[clientSecretEnv], !value.isEmpty else {
-                throw CLIError("environment variable \(clientSecretEnv) is not set or empty")
+                throw VaultError.environmentVariableUnset(clientSecretEnv)
             }
             return value
         }
-        var bytes = try SecretFile.read(clientSecretFile!)
+        let path = clientSecretFile!
+        var bytes: [UInt8]
+        do { bytes = try SecretFile.read(path) } catch { throw VaultError(error) }
         defer { bytes.cleanse() }
         return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A manager for this client whose token lives in `entry` of `vault`.
-    func authManager(vault: Vault, entry: String, clockSkew: TimeInterval) throws -> (ClientCredentialsAuthManager, VaultTokenHooks) {
-        let hooks = VaultTokenHooks(
-            vault: vault, entry: entry, clientId: clientId!, environment: oauthEnvironment, scope: scope, logger: .cli)
+    func authManager(vault: Vault, entry: String, clockSkew: TimeInterval) throws -> ClientCredentialsAuthManager {
         let credentials = ClientCredentialsAuthCredentials(
-            oAuthClientId: clientId!,
-            oAuthClientSecret: try clientSecret(),
-            oAuthTokenProvider: hooks.provider,
-            oAuthOnTokenUpdate: hooks.onTokenUpdate,
-            oAuthClockSkew: clockSkew)
-        let manager = ClientCredentialsAuthManager(
-            credentials: credentials, environment: oauthEnvironment, scope: scope, authMethod: authMethod, logger: .cli)
-        return (manager, hooks)
+            oAuthClientId: clientId!, oAuthClientSecret: try clientSecret(), oAuthClockSkew: clockSkew)
+        return ClientCredentialsAuthManager(
+            credentials: credentials, environment: oauthEnvironment, store: VaultTokenStore(vault: vault, entry: entry, logger: .cli),
+            scope: scope, authMethod: authMethod, logger: .cli)
     }
 }
 

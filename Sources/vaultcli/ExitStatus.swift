@@ -20,7 +20,7 @@ enum ExitStatus: Int32, Error, CaseIterable {
     var meaning: String {
         switch self {
         case .success: "success"
-        case .failure: "other failure (I/O error, ...)"
+        case .failure: "other failure (I/O error, unset environment variable, empty secret file, ...)"
         case .notFound: "vault, keyring, file or entry not found"
         case .tokenExpired: "the stored token has expired"
         case .authenticationFailed: "authentication failed: file tampered with, wrong key or wrong passphrase"
@@ -44,14 +44,14 @@ enum ExitStatus: Int32, Error, CaseIterable {
     init?(for error: any Error) {
         switch error {
         case let error as VaultError:
-            switch error {
-            case .fileNotFound, .entryNotFound: self = .notFound
-            case .alreadyExists, .refused: self = .refused
+            switch error.code {
+            case .fileNotFound, .entryNotFound, .keyNotFound: self = .notFound
+            case .alreadyExists, .keyInUse, .sealLimitReached: self = .refused
             case .authenticationFailed, .passphraseRequired: self = .authenticationFailed
             case .unknownKeyID: self = .unknownKey
             case .unsupportedFormatVersion, .malformed: self = .malformed
             case .insecurePermissions: self = .insecurePermissions
-            case .io: self = .failure
+            default: self = .failure  // .secretUnavailable, .tooLarge, .io
             }
         case let error as OAuthError:
             self = error.isCredentialsRejected ? .credentialsRejected : error.isUnreachable ? .endpointUnreachable : .endpointError

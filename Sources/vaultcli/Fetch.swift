@@ -21,9 +21,9 @@ extension VaultCLI {
 
         func run() async throws {
             let vault = try options.openVault()
-            let (manager, hooks) = try credentials.authManager(vault: vault, entry: name, clockSkew: clockSkew)
+            let manager = try credentials.authManager(vault: vault, entry: name, clockSkew: clockSkew)
             let token = try await manager.fetchToken()
-            try await hooks.store(token)
+            try await manager.store?.write(token, for: manager.origin)
             print("fetched '\(name)': \(token.tokenType) token, expires \(token.expiresAt.iso8601), scope: \(token.scope ?? "-")")
         }
     }

@@ -36,7 +36,7 @@ extension VaultCLI {
 
         func run() async throws {
             if fetch {
-                let (manager, _) = try credentials.authManager(vault: try options.openVault(), entry: name, clockSkew: clockSkew)
+                let manager = try credentials.authManager(vault: try options.openVault(), entry: name, clockSkew: clockSkew)
                 print(try await manager.token().accessToken)
                 return
             }

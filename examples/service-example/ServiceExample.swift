@@ -26,17 +26,12 @@ struct ServiceExample {
         let keyring = Keyring(path: env["TOKENVAULT_KEYRING"] ?? "vault.keys")
         let vault = Vault(path: env["TOKENVAULT_VAULT"] ?? "tokens.vault", keyring: keyring)
 
-        // 2. The credentials, with the vault's provider and update hooks.
-        let environment = OAuthEnvironment.custom(tokenURL: tokenURL)
-        let hooks = VaultTokenHooks(vault: vault, entry: env["ENTRY"] ?? "demo", clientId: clientID, environment: environment)
-        let credentials = ClientCredentialsAuthCredentials(
-            oAuthClientId: clientID,
-            oAuthClientSecret: clientSecret,
-            oAuthTokenProvider: hooks.provider,
-            oAuthOnTokenUpdate: hooks.onTokenUpdate,
-            oAuthClockSkew: 60
+        // 2. The auth manager, keeping its token in the vault's entry ENTRY.
+        let manager = ClientCredentialsAuthManager(
+            credentials: ClientCredentialsAuthCredentials(oAuthClientId: clientID, oAuthClientSecret: clientSecret),
+            environment: .custom(tokenURL: tokenURL),
+            store: VaultTokenStore(vault: vault, entry: env["ENTRY"] ?? "demo")
         )
-        let manager = ClientCredentialsAuthManager(credentials: credentials, environment: environment)
 
         // 3. An authorized call: a valid token comes from memory or the vault, or is fetched; on a
         //    401 the token is invalidated, a new one fetched once, and the call sent once more.

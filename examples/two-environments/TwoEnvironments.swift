@@ -24,14 +24,10 @@ struct TwoEnvironments {
                 continue
             }
             let environment = env["\(prefix)_TOKEN_URL"].map { OAuthEnvironment.custom(tokenURL: $0) } ?? paypal
-            let hooks = VaultTokenHooks(vault: vault, entry: name, clientId: clientID, environment: environment)
             let manager = ClientCredentialsAuthManager(
-                credentials: ClientCredentialsAuthCredentials(
-                    oAuthClientId: clientID,
-                    oAuthClientSecret: secret,
-                    oAuthTokenProvider: hooks.provider,
-                    oAuthOnTokenUpdate: hooks.onTokenUpdate),
-                environment: environment)
+                credentials: ClientCredentialsAuthCredentials(oAuthClientId: clientID, oAuthClientSecret: secret),
+                environment: environment,
+                store: VaultTokenStore(vault: vault, entry: name))
             let token = try await manager.token()
             print("\(name): token valid until \(token.expiresAt), sealed in \(vault.path) as '\(name)'")
         }

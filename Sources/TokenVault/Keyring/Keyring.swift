@@ -8,6 +8,10 @@ import Synchronization
 /// and refused when group or others can read it. Every change is written atomically and durably
 /// under the keyring's `flock`.
 ///
+/// Operators usually create the keyring with `vaultcli init` and hand it to the service (a
+/// mounted secret, a provisioning step), so the service never writes its own keys. A service
+/// that owns its keys on one machine can create them itself with ``create(at:passphrase:)``.
+///
 /// ```swift
 /// let keyring = Keyring(path: "/etc/myservice/vault.keys")
 /// let vault = Vault(path: "/var/lib/myservice/tokens.vault", keyring: keyring)
@@ -31,6 +35,21 @@ public final class Keyring: Sendable {
         self.cached = Mutex(nil)
     }
 
+    /// Creates a keyring file at `path` with one new random primary key, mode `0600`, sealed
+    /// under `passphrase` when one is given.
+    ///
+    /// - Parameters:
+    ///   - path: Where to create it; the folder must exist.
+    ///   - passphrase: Seals the key list (scrypt, then AES-256-GCM); `nil` keeps it in the clear,
+    ///     protected by the file's mode.
+    /// - Returns: The new keyring.
+    /// - Throws: ``VaultError`` with code `alreadyExists` when there is a file at `path`.
+    public static func create(at path: String, passphrase: Passphrase? = nil) throws -> Keyring {
+        let keyring = Keyring(path: path, passphrase: passphrase)
+        try keyring.create()
+        return keyring
+    }
+
     /// Creates the keyring file with one new primary key; sealed under the passphrase when one
     /// was given.
     /// - Throws: `VaultError.alreadyExists` when the file exists.
@@ -39,6 +58,9 @@ public final class Keyring: Sendable {
         let lock = try lockFile()
         defer { lock.unlock() }
         guard !FileManager.default.fileExists(atPath: path) else { throw VaultError.alreadyExists(path: path) }
+        guard FilePermissions.folderExists(of: path) else {
+            throw VaultError.folderNotFound(AtomicFile.split(path).folder, for: path)
+        }
         let file = KeyringFile(keys: [try .generate(state: .primary)], protection: try .derived(from: passphrase, scrypt: scrypt))
         try write(file)
         return file.primary.info
@@ -50,16 +72,23 @@ public final class Keyring: Sendable {
         do {
             try create()
             return true
-        } catch VaultError.alreadyExists {
+        } catch let error as VaultError where error.code == .alreadyExists {
             return false
         }
     }
 
     /// Reads the keyring from disk.
+    /// - Throws: ``VaultError``; a missing file is reported as a missing keyring, with the fix.
     package func load() throws -> KeyringFile {
-        try FilePermissions.requireOwnerOnly(path)
         let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(path) } catch { throw VaultError(error) }
+        do {
+            try FilePermissions.requireOwnerOnly(path)
+            bytes = try AtomicFile.read(path)
+        } catch .notFound {
+            throw VaultError.keyringNotFound(path: path)
+        } catch {
+            throw VaultError(error)
+        }
         let previous = cached.withLock { $0 }
         let file = try KeyringFile.decode(bytes, path: path) { scrypt, salt in
             if case .passphrase(let known, let knownSalt, let key) = previous?.protection, known == scrypt, knownSalt == salt {
@@ -98,13 +127,13 @@ public final class Keyring: Sendable {
 
     /// Counts one more seal on the primary key, durably, before the caller seals with it; a
     /// crash afterwards can only over-count, never under-count.
-    /// - Throws: `VaultError.refused` when the key has reached the 2^32 seals NIST SP 800-38D
-    ///   allows with random nonces: rotate it.
+    /// - Throws: `VaultError.sealLimitReached` when the key has reached the 2^32 seals NIST
+    ///   SP 800-38D allows with random nonces: rotate it.
     package func reservePrimaryForSeal() throws -> KeyringKey {
         try update { file in
             let index = file.keys.firstIndex { $0.info.state == .primary }!
             guard file.keys[index].info.sealCount < KeyInfo.sealLimit else {
-                throw VaultError.refused(reason: "key '\(file.keys[index].id)' has sealed \(KeyInfo.sealLimit) messages, the limit for random nonces; rotate it (vaultcli rotate)")
+                throw VaultError.sealLimitReached(keyID: file.keys[index].id, limit: KeyInfo.sealLimit, path: path)
             }
             file.keys[index].info.sealCount += 1
             return file.keys[index]
@@ -114,12 +143,14 @@ public final class Keyring: Sendable {
     private func write(_ file: KeyringFile) throws {
         var bytes = try file.encoded()
         defer { bytes.cleanse() }
-        AtomicFile.removeStaleTemporaries(of: path)
-        do { try AtomicFile.replace(path, with: bytes) } catch { throw VaultError(error) }
+        try storage { () throws(StorageError) in
+            AtomicFile.removeStaleTemporaries(of: path)
+            try AtomicFile.replace(path, with: bytes)
+        }
         cached.withLock { $0 = file }
     }
 
     private func lockFile() throws -> FileLock {
-        do { return try FileLock.acquire(for: path) } catch { throw VaultError(error) }
+        try storage { () throws(StorageError) in try FileLock.acquire(for: path) }
     }
 }

@@ -61,7 +61,7 @@ package struct KeyringFile: Sendable {
         var reader = ByteReader(bytes, path: path)
         guard try reader.take(4) == magic else { throw VaultError.malformed(path: path, reason: "not a TokenVault keyring") }
         let version = try reader.byte()
-        guard version == formatVersion else { throw VaultError.unsupportedFormatVersion(version: Int(version), path: path) }
+        guard version == formatVersion else { throw VaultError.unsupportedFormatVersion(Int(version), path: path) }
         var plaintext: [UInt8]
         let protection: Protection
         switch try reader.byte() {

@@ -13,19 +13,19 @@ public struct Passphrase: Sendable {
     }
 
     /// Reads the passphrase from the environment variable `name`.
-    /// - Throws: `VaultError.refused` when the variable is unset or empty.
+    /// - Throws: ``VaultError`` with code `secretUnavailable` when the variable is unset or empty.
     public static func environment(_ name: String) throws -> Passphrase {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            throw VaultError.refused(reason: "environment variable \(name) is not set or empty")
+            throw VaultError.environmentVariableUnset(name)
         }
         return Passphrase(value)
     }
 
     /// Reads the passphrase from a file; one trailing newline is dropped.
-    /// - Throws: `VaultError.insecurePermissions` when others can read the file,
-    ///   `VaultError.fileNotFound` when it is missing.
+    /// - Throws: ``VaultError`` with code `insecurePermissions` when others can read the file,
+    ///   `fileNotFound` when it is missing, `secretUnavailable` when it is empty.
     public static func file(_ path: String) throws -> Passphrase {
-        var bytes = try SecretFile.read(path)
+        var bytes = try storage { () throws(StorageError) in try SecretFile.read(path) }
         defer { bytes.cleanse() }
         return Passphrase(bytes: bytes)
     }

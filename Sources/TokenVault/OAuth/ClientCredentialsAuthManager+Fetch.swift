@@ -13,7 +13,7 @@ extension ClientCredentialsAuthManager {
     public func fetchToken() async throws -> OAuthToken {
         let request = TokenRequest(
             tokenURL: tokenURL,
-            clientId: credentials.oAuthClientId,
+            clientID: credentials.oAuthClientId,
             clientSecret: credentials.oAuthClientSecret,
             scope: scope,
             authMethod: authMethod
@@ -21,7 +21,7 @@ extension ClientCredentialsAuthManager {
 
         var metadata: Logger.Metadata = [
             "oauth.token_url": "\(tokenURL)",
-            "oauth.client_id": "\(clientId)",
+            "oauth.client_id": "\(clientID)",
             "oauth.auth_method": "\(authMethod.rawValue)",
         ]
         var generator = SystemRandomNumberGenerator()
@@ -39,7 +39,7 @@ extension ClientCredentialsAuthManager {
                 do {
                     let token = try TokenResponse.token(
                         from: response,
-                        receivedAt: Date(),
+                        receivedAt: clock.now,
                         defaultLifetime: defaultTokenLifetime
                     )
                     metadata["oauth.expires_in"] = "\(token.expiresIn.map(String.init) ?? "absent")"

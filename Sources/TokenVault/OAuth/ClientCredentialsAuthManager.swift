@@ -6,25 +6,32 @@ import Synchronization
 ///
 /// ``token()`` returns the held token while it is valid: that path only reads it under a lock.
 /// When the token is missing or expired, one refresh runs and every concurrent caller waits for
-/// it: the provider hook (``ClientCredentialsAuthCredentials/oAuthTokenProvider``) when there is
-/// one, else ``fetchToken()``. A new token is passed to
-/// ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate``.
+/// it. A refresh goes one way:
 ///
-/// The manager knows nothing of storage; the two hooks are where tokens come from and go to.
+/// 1. With a ``TokenStore``: the store is read without a lock, and a valid token stored for this
+///    client (``origin``) is used as it is. Otherwise the store's refresh lock is taken and the
+///    store read again, and only when it still has no valid token:
+/// 2. the token is obtained: from ``ClientCredentialsAuthCredentials/oAuthTokenProvider`` when
+///    there is one, else from the token endpoint (``fetchToken()``);
+/// 3. it is written to the store, and the lock released.
+///
+/// Every change of the held token is passed to ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate``.
 ///
 /// ```swift
 /// let manager = ClientCredentialsAuthManager(
 ///     credentials: ClientCredentialsAuthCredentials(oAuthClientId: id, oAuthClientSecret: secret),
-///     environment: .sandbox
+///     environment: .sandbox,
+///     store: VaultTokenStore(vault: vault, entry: "paypal")
 /// )
-/// var request = HTTPClientRequest(url: "https://api-m.sandbox.paypal.com/v2/checkout/orders")
-/// request.headers.add(name: "Authorization", value: try await manager.authorizationHeader())
+/// let authorization = try await manager.authorizationHeader()  // "Bearer A21AA…"
 /// ```
 public final class ClientCredentialsAuthManager: Sendable {
     /// The client credentials and hooks.
     public let credentials: ClientCredentialsAuthCredentials
     /// The endpoint tokens are requested from.
     let environment: OAuthEnvironment
+    /// Where tokens are kept across restarts and processes; `nil` keeps them in memory only.
+    public let store: (any TokenStore)?
     /// The scope requested, space-separated; `nil` requests the client's default scope.
     public let scope: String?
     let authMethod: ClientAuthMethod
@@ -33,6 +40,8 @@ public final class ClientCredentialsAuthManager: Sendable {
     let requestTimeout: Duration
     let defaultTokenLifetime: TimeInterval
     let maxResponseBytes: Int
+    let clock: any TokenClock
+    let onStoreFailure: (@Sendable (TokenStoreFailure) -> Void)?
     let logger: Logger
 
     private let state: Mutex<State>
@@ -43,26 +52,36 @@ public final class ClientCredentialsAuthManager: Sendable {
     ///   - credentials: The client credentials and hooks. Their `oAuthToken`, if any, is the
     ///     starting current token.
     ///   - environment: Where tokens are requested; PayPal's sandbox by default.
+    ///   - store: Where tokens are kept across restarts and shared between processes, e.g. a
+    ///     ``VaultTokenStore``; `nil` (the default) keeps them in memory only.
     ///   - scope: The scope to request, space-separated; `nil` (the default) sends none.
     ///   - authMethod: How the client authenticates; HTTP Basic by default.
     ///   - transport: How requests are sent; AsyncHTTPClient's shared client by default.
     ///   - retryPolicy: How transient failures are retried; 3 attempts by default.
     ///   - requestTimeout: The time one attempt may take; 30 s by default.
     ///   - defaultTokenLifetime: The lifetime of a token whose response had no `expires_in`.
+    ///   - clock: The wall clock expiry is judged by; the system clock by default.
+    ///   - onStoreFailure: Called with every failure of the store. Read and lock failures are
+    ///     also thrown to the caller; write failures are not (the token is used all the same),
+    ///     so this is where a service learns that a token was not persisted.
     ///   - logger: Where to log; nothing is logged by default. Secrets and tokens never are.
     public init(
         credentials: ClientCredentialsAuthCredentials,
         environment: OAuthEnvironment = .sandbox,
+        store: (any TokenStore)? = nil,
         scope: String? = nil,
         authMethod: ClientAuthMethod = .basic,
         transport: any TokenTransport = AsyncHTTPClientTokenTransport(),
         retryPolicy: RetryPolicy = .init(),
         requestTimeout: Duration = .seconds(30),
         defaultTokenLifetime: TimeInterval = OAuthToken.defaultLifetime,
+        clock: any TokenClock = .system,
+        onStoreFailure: (@Sendable (TokenStoreFailure) -> Void)? = nil,
         logger: Logger = Logger(label: "tokenvault", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.credentials = credentials
         self.environment = environment
+        self.store = store
         self.scope = scope
         self.authMethod = authMethod
         self.transport = transport
@@ -70,6 +89,8 @@ public final class ClientCredentialsAuthManager: Sendable {
         self.requestTimeout = requestTimeout
         self.defaultTokenLifetime = defaultTokenLifetime
         self.maxResponseBytes = TransportRequest.defaultMaxResponseBytes
+        self.clock = clock
+        self.onStoreFailure = onStoreFailure
         self.logger = logger
         self.state = Mutex(State(current: credentials.oAuthToken, last: credentials.oAuthToken))
     }
@@ -78,7 +99,10 @@ public final class ClientCredentialsAuthManager: Sendable {
     public var tokenURL: String { environment.tokenURL }
 
     /// The OAuth client id.
-    public var clientId: String { credentials.oAuthClientId }
+    public var clientID: String { credentials.oAuthClientId }
+
+    /// Where this manager's tokens come from: the key its ``store`` keeps them by.
+    public var origin: TokenOrigin { TokenOrigin(tokenURL: tokenURL, clientID: clientID, scope: scope) }
 
     /// Seconds before expiry at which a token counts as expired.
     public var clockSkew: TimeInterval { credentials.oAuthClockSkew }
@@ -95,13 +119,17 @@ public final class ClientCredentialsAuthManager: Sendable {
     /// refresh.
     ///
     /// - Returns: A token that is not expired (with the clock skew applied).
-    /// - Throws: ``OAuthError``, or whatever the provider hook threw.
+    /// - Throws: ``OAuthError``; the store's error (for a ``VaultTokenStore``, a ``VaultError``
+    ///   such as a missing keyring) when it could not be read or locked; or whatever the provider
+    ///   hook threw.
     nonisolated(nonsending) public func token() async throws -> OAuthToken {
         let skew = clockSkew
+        let now = clock.now
         let step = state.withLock { state -> Step in
-            if let token = state.current, !token.isExpired(clockSkew: skew) {
+            if let token = state.current, !token.isExpired(at: now, clockSkew: skew) {
                 return .ready(token)
             }
+            state.waitingCallers += 1
             if let refresh = state.refresh {
                 return .join(refresh.task)
             }
@@ -115,9 +143,11 @@ public final class ClientCredentialsAuthManager: Sendable {
         case .ready(let token):
             return token
         case .start(let task):
+            defer { state.withLock { $0.waitingCallers -= 1 } }
             logger.debug("token missing or expired; refreshing", metadata: ["oauth.token_url": "\(tokenURL)"])
             return try await task.value
         case .join(let task):
+            defer { state.withLock { $0.waitingCallers -= 1 } }
             if Self.refreshingManager == ObjectIdentifier(self) {
                 throw OAuthError.reentrantTokenRequest
             }
@@ -125,6 +155,9 @@ public final class ClientCredentialsAuthManager: Sendable {
             return try await task.value
         }
     }
+
+    /// How many callers of ``token()`` are waiting for a refresh now (tests wait on it).
+    package var waitingCallers: Int { state.withLock { $0.waitingCallers } }
 
     /// The `Authorization` header value of a valid token, e.g. `Bearer A21AA…`.
     ///
@@ -135,22 +168,24 @@ public final class ClientCredentialsAuthManager: Sendable {
 
     /// Makes `token` the current token, e.g. one the application obtained itself.
     ///
-    /// Calls ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate`` when `token` differs from the
-    /// last token the manager knew. A refresh already running may replace it when it finishes.
+    /// Writes it to the ``store`` and calls ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate``
+    /// when `token` differs from the last token the manager knew. A refresh already running may
+    /// replace it when it finishes.
     ///
     /// - Parameter token: The new current token.
     public func setToken(_ token: OAuthToken) async {
         let changed = state.withLock { $0.store(token) }
-        if changed {
-            await tokenDidChange(to: token)
-        }
+        guard changed else { return }
+        if let store { await write(token, to: store) }
+        await tokenDidChange(to: token)
     }
 
     /// Forgets `token` if it is still the current one, so that the next ``token()`` refreshes.
     ///
     /// For a request rejected with HTTP 401: pass the token it carried. If another caller has
-    /// already replaced it, nothing happens. The provider hook is still given `token` as the
-    /// last token, so it can tell that its stored copy was rejected.
+    /// already replaced it, nothing happens. The refresh does not take `token` from the store
+    /// again, and the provider hook is given it as the last token, so it can tell that its
+    /// stored copy was rejected.
     ///
     /// - Parameter token: The token that was rejected.
     /// - Returns: Whether `token` was the current token and is now forgotten.
@@ -175,9 +210,7 @@ public final class ClientCredentialsAuthManager: Sendable {
         let lastToken = state.withLock { $0.last }
         let token: OAuthToken
         do {
-            token = try await Self.$refreshingManager.withValue(ObjectIdentifier(self)) {
-                try await obtainToken(lastToken: lastToken)
-            }
+            token = try await obtainToken(lastToken: lastToken)
         } catch {
             state.withLock { $0.finishRefresh(id) }
             logger.info(
@@ -196,16 +229,78 @@ public final class ClientCredentialsAuthManager: Sendable {
         return token
     }
 
-    /// A new token from the provider hook, or from the token endpoint when there is no hook.
+    /// A valid token from the store, or a new one written to it: read, then under the store's
+    /// refresh lock read again, obtain and write. Without a store, a new token.
     private func obtainToken(lastToken: OAuthToken?) async throws -> OAuthToken {
+        guard let store else { return try await newToken(lastToken: lastToken) }
+        if let stored = try await usableStoredToken(in: store, rejected: lastToken) {
+            return stored
+        }
+        var locked = false
+        do {
+            return try await store.withRefreshLock(for: origin) {
+                locked = true
+                if let stored = try await usableStoredToken(in: store, rejected: lastToken) {
+                    logger.debug("another process stored a token meanwhile", metadata: ["oauth.token_url": "\(tokenURL)"])
+                    return stored
+                }
+                let token = try await newToken(lastToken: lastToken)
+                await write(token, to: store)
+                return token
+            }
+        } catch where !locked {
+            report(.lock, error)
+            throw error
+        }
+    }
+
+    /// The store's token when it is valid and not `rejected` (the token this manager last held,
+    /// which has expired or was invalidated).
+    private func usableStoredToken(in store: any TokenStore, rejected: OAuthToken?) async throws -> OAuthToken? {
+        let stored: OAuthToken?
+        do {
+            stored = try await store.read(for: origin)
+        } catch {
+            report(.read, error)
+            throw error
+        }
+        guard let stored, stored.accessToken != rejected?.accessToken,
+            !stored.isExpired(at: clock.now, clockSkew: clockSkew)
+        else { return nil }
+        return stored
+    }
+
+    /// A new token from the provider hook, or from the token endpoint when there is no hook.
+    private func newToken(lastToken: OAuthToken?) async throws -> OAuthToken {
         guard let provider = credentials.oAuthTokenProvider else {
             return try await fetchToken()
         }
-        let token = try await provider(lastToken, self)
-        guard !token.isExpired(clockSkew: clockSkew) else {
+        let token = try await Self.$refreshingManager.withValue(ObjectIdentifier(self)) {
+            try await provider(lastToken, self)
+        }
+        guard !token.isExpired(at: clock.now, clockSkew: clockSkew) else {
             throw OAuthError.providerReturnedExpiredToken
         }
         return token
+    }
+
+    /// Writes `token` to the store; a failure is reported and logged, not thrown.
+    private func write(_ token: OAuthToken, to store: any TokenStore) async {
+        do {
+            try await store.write(token, for: origin)
+        } catch {
+            report(.write, error)
+            logger.error(
+                "could not store the new token; it is used anyway and stored at the next change",
+                metadata: ["oauth.token_url": "\(tokenURL)", "oauth.error": "\(redacted(String(describing: error)))"]
+            )
+        }
+    }
+
+    /// Passes a store failure to `onStoreFailure`.
+    private func report(_ operation: TokenStoreFailure.Operation, _ error: any Error) {
+        guard !(error is CancellationError) else { return }
+        onStoreFailure?(TokenStoreFailure(operation: operation, origin: origin, error: error))
     }
 
     /// Tells the update hook about `token`; a failure is logged, not thrown.
@@ -249,6 +344,8 @@ extension ClientCredentialsAuthManager {
         /// The refresh in flight, shared by all callers.
         var refresh: Refresh?
         var refreshCount: UInt64 = 0
+        /// Callers of ``token()`` waiting for a refresh.
+        var waitingCallers = 0
 
         /// Makes `token` current and last; returns whether it differs from the last one.
         mutating func store(_ token: OAuthToken) -> Bool {

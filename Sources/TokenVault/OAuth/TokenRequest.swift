@@ -3,7 +3,7 @@ import Foundation
 /// The client-credentials token request of RFC 6749 §4.4.2, ready for a ``TokenTransport``.
 struct TokenRequest {
     var tokenURL: String
-    var clientId: String
+    var clientID: String
     var clientSecret: String
     var scope: String?
     var authMethod: ClientAuthMethod
@@ -15,7 +15,7 @@ struct TokenRequest {
             fields.append(("scope", scope))
         }
         if authMethod == .post {
-            fields.append(("client_id", clientId))
+            fields.append(("client_id", clientID))
             fields.append(("client_secret", clientSecret))
         }
         return fields
@@ -24,7 +24,7 @@ struct TokenRequest {
     /// The `Authorization` value for `client_secret_basic`: id and secret each form-urlencoded
     /// before they are joined by `:` and base64-encoded (RFC 6749 §2.3.1).
     var basicAuthorization: String {
-        let pair = FormURLEncoding.encode(clientId) + ":" + FormURLEncoding.encode(clientSecret)
+        let pair = FormURLEncoding.encode(clientID) + ":" + FormURLEncoding.encode(clientSecret)
         return "Basic " + Data(pair.utf8).base64EncodedString()
     }
 

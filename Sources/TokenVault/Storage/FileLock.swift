@@ -24,7 +24,7 @@ package final class FileLock {
 
     /// Takes the lock guarding `file`, blocking the calling thread until it is free.
     package static func acquire(for file: String) throws(StorageError) -> FileLock {
-        let lock = try openLockFile(for: file)
+        let lock = try openLockFile(lockPath(for: file))
         try lock.flockRetryingInterrupts(LOCK_EX)
         return lock
     }
@@ -32,7 +32,13 @@ package final class FileLock {
     /// Takes the lock guarding `file` without blocking a Swift concurrency thread: when the lock is
     /// busy, the wait happens on a dedicated thread.
     package static func acquire(for file: String) async throws(StorageError) -> FileLock {
-        let lock = try openLockFile(for: file)
+        try await acquire(lockFile: lockPath(for: file))
+    }
+
+    /// Takes the lock on the lock file `lockFile` itself, without blocking a Swift concurrency
+    /// thread: when the lock is busy, the wait happens on a dedicated thread.
+    package static func acquire(lockFile: String) async throws(StorageError) -> FileLock {
+        let lock = try openLockFile(lockFile)
         if flock(lock.fd, LOCK_EX | LOCK_NB) == 0 { return lock }
         guard errno == EWOULDBLOCK || errno == EINTR else {
             throw .io(path: lock.path, operation: "flock", errno: errno)
@@ -54,8 +60,7 @@ package final class FileLock {
 
     deinit { unlock() }
 
-    private static func openLockFile(for file: String) throws(StorageError) -> FileLock {
-        let path = lockPath(for: file)
+    private static func openLockFile(_ path: String) throws(StorageError) -> FileLock {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .io(path: path, operation: "open lock", errno: errno) }
         return FileLock(path: path, fd: fd)

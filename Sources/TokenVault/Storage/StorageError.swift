@@ -1,15 +1,33 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
-/// A failure reading or writing a file, naming the file and the operation.
+/// A failure reading or writing a file, naming the file, the operation and the `errno`.
 package enum StorageError: Error, Equatable, CustomStringConvertible {
+    /// There is no file (or no folder) at `path`.
     case notFound(path: String)
+    /// A file holding a secret is accessible by group or others.
+    case insecurePermissions(path: String, mode: UInt32)
+    /// A file that should hold a secret is empty.
+    case empty(path: String)
+    /// A system call failed.
     case io(path: String, operation: String, errno: Int32)
+
+    /// The file concerned.
+    package var path: String {
+        switch self {
+        case .notFound(let path), .insecurePermissions(let path, _), .empty(let path), .io(let path, _, _): path
+        }
+    }
 
     package var description: String {
         switch self {
         case .notFound(let path): "\(path): no such file"
+        case .insecurePermissions(let path, let mode):
+            "\(path): holds a secret but is accessible by group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
+        case .empty(let path): "\(path): the file is empty"
         case .io(let path, let operation, let code): "\(path): \(operation) failed: \(String(cString: strerror(code)))"
         }
     }

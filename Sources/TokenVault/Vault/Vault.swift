@@ -1,10 +1,15 @@
 import Foundation
+import Synchronization
 
 /// A vault file: named OAuth tokens sealed with AES-256-GCM under a key from a ``Keyring``.
 ///
 /// Reads need no lock: writes replace the file atomically, so a reader sees the old file or the
 /// new one. Writes are read-modify-write under the vault's `flock` (`PATH.lock`), so concurrent
 /// writers in any number of processes each keep their change.
+///
+/// A service normally does not use the vault directly: it gives a ``VaultTokenStore`` to its
+/// ``ClientCredentialsAuthManager``. The vault file is created by the first write when its folder
+/// and keyring exist, or explicitly with ``create(at:keyring:)`` or `vaultcli init`.
 ///
 /// ```swift
 /// let vault = Vault(path: "tokens.vault", keyring: Keyring(path: "vault.keys"))
@@ -16,16 +21,35 @@ public final class Vault: Sendable {
     public let path: String
     /// The keyring holding the keys that seal it.
     public let keyring: Keyring
+    /// The bytes last read or written and what they hold, so that reading an unchanged file
+    /// again (a write's read-modify-write after a read) costs a read and a compare, not a decrypt.
+    private let lastOpened: Mutex<(bytes: [UInt8], opened: VaultFile.Opened)?>
 
     /// A vault at `path` whose keys are in `keyring`. Nothing is read until it is used.
     public init(path: String, keyring: Keyring) {
         self.path = path
         self.keyring = keyring
+        self.lastOpened = Mutex(nil)
+    }
+
+    /// Creates an empty vault at `path`, mode `0600`, sealed with the keyring's primary key.
+    ///
+    /// - Parameters:
+    ///   - path: Where to create it; the folder must exist.
+    ///   - keyring: The keyring whose primary key seals it.
+    /// - Returns: The new vault.
+    /// - Throws: ``VaultError`` with code `alreadyExists` when there is a file at `path`,
+    ///   `fileNotFound` when the keyring or the folder does not exist.
+    public static func create(at path: String, keyring: Keyring) throws -> Vault {
+        let vault = Vault(path: path, keyring: keyring)
+        try vault.create()
+        return vault
     }
 
     /// Creates an empty vault sealed with the keyring's primary key.
     /// - Throws: `VaultError.alreadyExists` when the vault exists.
     package func create() throws {
+        try requireFolder()
         try withLock { locked in
             guard !locked.exists else { throw VaultError.alreadyExists(path: path) }
             try locked.write([:])
@@ -53,10 +77,21 @@ public final class Vault: Sendable {
         }
     }
 
+    /// ``update(_:)`` without blocking a concurrency thread while another writer holds the lock.
+    @discardableResult
+    package func update<T>(_ body: (inout [String: VaultEntry]) throws -> T) async throws -> T {
+        try await withLock { locked async throws in
+            var entries = try locked.entries()
+            let result = try body(&entries)
+            try locked.write(entries)
+            return result
+        }
+    }
+
     /// Stores `token` under `name`, replacing the entry's previous token.
-    package func store(_ token: OAuthToken, as name: String, tokenURL: String? = nil, clientID: String? = nil, requestedScope: String? = nil) throws {
+    package func store(_ token: OAuthToken, as name: String, origin: TokenOrigin? = nil) throws {
         try update { entries in
-            entries[name] = VaultEntry(token: token, tokenURL: tokenURL, clientID: clientID, requestedScope: requestedScope)
+            entries[name] = VaultEntry(token: token, origin: origin)
         }
     }
 
@@ -70,8 +105,7 @@ public final class Vault: Sendable {
 
     /// Runs `body` holding the vault's lock, blocking the thread while another holder has it.
     package func withLock<T>(_ body: (LockedVault) throws -> T) throws -> T {
-        let lock: FileLock
-        do { lock = try FileLock.acquire(for: path) } catch { throw VaultError(error) }
+        let lock = try storage { () throws(StorageError) in try FileLock.acquire(for: path) }
         defer { lock.unlock() }
         return try body(LockedVault(vault: self))
     }
@@ -84,6 +118,21 @@ public final class Vault: Sendable {
         return try await body(LockedVault(vault: self))
     }
 
+    /// The vault's contents, or `nil` when there is no vault file yet.
+    ///
+    /// - Throws: ``VaultError`` naming the folder when the vault's folder is missing, and the
+    ///   keyring when the keyring is missing, even while the vault file does not exist yet: the
+    ///   first write would fail on them.
+    package func openIfPresent() throws -> VaultFile.Opened? {
+        do {
+            return try open()
+        } catch let error as VaultError where error.code == .fileNotFound && error.path == path {
+            try requireFolder()
+            _ = try keyring.load()  // a missing keyring is named now, not at the first write
+            return nil
+        }
+    }
+
     /// Reads and opens the file, reloading the keyring once if it names an unknown key.
     ///
     /// When the key is unknown even after the reload, the file is read once more: a rotation in
@@ -91,24 +140,37 @@ public final class Vault: Sendable {
     package func open() throws -> VaultFile.Opened {
         do {
             return try openOnce()
-        } catch VaultError.unknownKeyID {
+        } catch let error as VaultError where error.code == .unknownKeyID {
             return try openOnce()
         }
     }
 
     private func openOnce() throws -> VaultFile.Opened {
-        let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(path) } catch { throw VaultError(error) }
-        return try VaultFile.open(bytes, path: path, keyringPath: keyring.path) { try keyring.key(id: $0) }
+        let bytes = try storage { () throws(StorageError) in try AtomicFile.read(path) }
+        if let opened = lastOpened.withLock({ $0?.bytes == bytes ? $0?.opened : nil }) {
+            return opened
+        }
+        let opened = try VaultFile.open(bytes, path: path, keyringPath: keyring.path) { try keyring.key(id: $0) }
+        lastOpened.withLock { $0 = (bytes, opened) }
+        return opened
     }
 
     /// Seals `entries` with the primary key and replaces the file. Only call with the lock held.
     fileprivate func write(_ entries: [String: VaultEntry]) throws {
         let primary = try keyring.reservePrimaryForSeal()
-        var bytes = try VaultFile.seal(entries, keyID: primary.id, key: primary.key)
-        defer { bytes.cleanse() }
-        AtomicFile.removeStaleTemporaries(of: path)
-        do { try AtomicFile.replace(path, with: bytes) } catch { throw VaultError(error) }
+        let bytes = try VaultFile.seal(entries, keyID: primary.id, key: primary.key)  // ciphertext: kept for the next read
+        try storage { () throws(StorageError) in
+            AtomicFile.removeStaleTemporaries(of: path)
+            try AtomicFile.replace(path, with: bytes)
+        }
+        let opened = VaultFile.Opened(formatVersion: Int(VaultFile.formatVersion), keyID: primary.id, entries: entries)
+        lastOpened.withLock { $0 = (bytes, opened) }
+    }
+
+    private func requireFolder() throws {
+        guard FilePermissions.folderExists(of: path) else {
+            throw VaultError.folderNotFound(AtomicFile.split(path).folder, for: path)
+        }
     }
 }
 

@@ -14,12 +14,24 @@ public struct VaultEntry: Sendable, Hashable {
     public var requestedScope: String?
 
     /// Creates an entry.
-    public init(token: OAuthToken, storedAt: Date = Date(), tokenURL: String? = nil, clientID: String? = nil, requestedScope: String? = nil) {
+    ///
+    /// - Parameters:
+    ///   - token: The token.
+    ///   - storedAt: When the entry is written; now by default.
+    ///   - origin: The client and endpoint it was obtained for; `nil` when unknown (a token put
+    ///     by hand), which lets any client use it.
+    public init(token: OAuthToken, storedAt: Date = Date(), origin: TokenOrigin? = nil) {
         self.token = token
         self.storedAt = storedAt.roundedToMilliseconds
-        self.tokenURL = tokenURL
-        self.clientID = clientID
-        self.requestedScope = requestedScope
+        self.tokenURL = origin?.tokenURL
+        self.clientID = origin?.clientID
+        self.requestedScope = origin?.scope
+    }
+
+    /// The client and endpoint the token was obtained for, when recorded.
+    public var origin: TokenOrigin? {
+        guard let tokenURL, let clientID else { return nil }
+        return TokenOrigin(tokenURL: tokenURL, clientID: clientID, scope: requestedScope)
     }
 }
 
@@ -49,6 +61,6 @@ extension VaultEntry: Codable {
 
 extension VaultEntry: CustomStringConvertible {
     public var description: String {
-        "VaultEntry(token: \(token), tokenURL: \(tokenURL ?? "-"), clientId: \(clientID ?? "-"))"
+        "VaultEntry(token: \(token), tokenURL: \(tokenURL ?? "-"), clientID: \(clientID ?? "-"))"
     }
 }

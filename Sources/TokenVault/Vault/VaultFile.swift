@@ -25,7 +25,6 @@ package enum VaultFile {
         encoder.outputFormatting = [.sortedKeys]
         var plaintext = Array(try encoder.encode(Document(entries: entries)))
         defer { plaintext.cleanse() }
-        guard KeyringKey.isValidID(keyID) else { throw VaultError.refused(reason: "invalid key id '\(keyID)'") }
         return try SealedMessage.seal(plaintext, using: key, after: magic + [formatVersion, UInt8(keyID.utf8.count)] + Array(keyID.utf8))
     }
 
@@ -36,14 +35,14 @@ package enum VaultFile {
         var reader = ByteReader(bytes, path: path)
         guard try reader.take(4) == magic else { throw VaultError.malformed(path: path, reason: "not a TokenVault vault") }
         let version = try reader.byte()
-        guard version == formatVersion else { throw VaultError.unsupportedFormatVersion(version: Int(version), path: path) }
+        guard version == formatVersion else { throw VaultError.unsupportedFormatVersion(Int(version), path: path) }
         let keyIDBytes = try reader.take(Int(try reader.byte()))
         guard let keyID = String(validating: keyIDBytes, as: UTF8.self), KeyringKey.isValidID(keyID) else {
             throw VaultError.malformed(path: path, reason: "invalid key id in header")
         }
         let message = try SealedMessage(reading: &reader, file: bytes)
         guard let key = try key(keyID) else {
-            throw VaultError.unknownKeyID(keyID: keyID, vaultPath: path, keyringPath: keyringPath)
+            throw VaultError.unknownKeyID(keyID, vaultPath: path, keyringPath: keyringPath)
         }
         var plaintext = try message.open(using: key, path: path)
         defer { plaintext.cleanse() }

@@ -51,7 +51,7 @@ import Testing
             scope: "openid"
         )
         #expect(manager.tokenURL == "https://api-m.paypal.com/v1/oauth2/token")
-        #expect(manager.clientId == "client")
+        #expect(manager.clientID == "client")
         #expect(manager.scope == "openid")
         #expect(manager.clockSkew == 30)
         #expect(manager.currentToken == nil)

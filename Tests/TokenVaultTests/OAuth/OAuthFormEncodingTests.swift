@@ -28,7 +28,7 @@ import Testing
     @Test func basicAuthorizationEncodesIdAndSecretBeforeBase64() throws {
         let request = TokenRequest(
             tokenURL: "http://127.0.0.1/token",
-            clientId: "id:1",
+            clientID: "id:1",
             clientSecret: "p%s+ w",
             scope: nil,
             authMethod: .basic
@@ -42,7 +42,7 @@ import Testing
     @Test func basicRequestHasHeadersAndNoCredentialsInBody() {
         let request = TokenRequest(
             tokenURL: "http://127.0.0.1/token",
-            clientId: "id",
+            clientID: "id",
             clientSecret: "secret",
             scope: "openid profile",
             authMethod: .basic
@@ -59,7 +59,7 @@ import Testing
     @Test func postRequestPutsCredentialsInBody() {
         let request = TokenRequest(
             tokenURL: "http://127.0.0.1/token",
-            clientId: "id",
+            clientID: "id",
             clientSecret: "se cret",
             scope: nil,
             authMethod: .post

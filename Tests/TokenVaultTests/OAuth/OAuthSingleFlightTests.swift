@@ -17,12 +17,10 @@ import TokenVault
         for _ in 0..<Self.callers {
             group.addTask { try await manager.token() }
         }
-        // Each caller logs that it either started the refresh or joined one. Counted together,
-        // so that a broken single flight fails the assertions below instead of hanging here.
-        let started = "token missing or expired; refreshing"
-        let joined = "waiting for the token refresh in flight"
-        await logs.waitFor(anyOf: [started, joined], count: Self.callers)
-        #expect(logs.entries.count { $0.message == started } == 1)
+        // Every caller either started the refresh or joined it; with a deadline, so that a broken
+        // single flight fails here instead of hanging.
+        await waitUntil("every caller waits for the refresh") { manager.waitingCallers == Self.callers }
+        #expect(logs.entries.count { $0.message == "token missing or expired; refreshing" } == 1)
     }
 
     @Test func concurrentCallersShareOneRequest() async throws {

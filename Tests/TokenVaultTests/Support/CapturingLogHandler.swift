@@ -1,8 +1,7 @@
 import Logging
 import Synchronization
 
-/// A `LogHandler` that keeps every entry in memory, for assertions, and lets a test wait until
-/// a given message has been logged a number of times.
+/// A `LogHandler` that keeps every entry in memory, for assertions (never as a barrier).
 ///
 /// Copies share one store, so a `Logger` built on it can be handed to the code under test.
 struct CapturingLogHandler: LogHandler {
@@ -19,51 +18,11 @@ struct CapturingLogHandler: LogHandler {
     }
 
     final class Store: Sendable {
-        private struct Waiter {
-            var messages: Set<String>
-            var count: Int
-            var continuation: CheckedContinuation<Void, Never>
-        }
+        private let state = Mutex<[Entry]>([])
 
-        private struct State {
-            var entries: [Entry] = []
-            var waiters: [Waiter] = []
-        }
+        var entries: [Entry] { state.withLock { $0 } }
 
-        private let state = Mutex(State())
-
-        var entries: [Entry] { state.withLock { $0.entries } }
-
-        func append(_ entry: Entry) {
-            let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-                state.entries.append(entry)
-                let entries = state.entries
-                let (done, waiting) = state.waiters.partitioned { waiter in
-                    entries.count { waiter.messages.contains($0.message) } >= waiter.count
-                }
-                state.waiters = waiting
-                return done.map(\.continuation)
-            }
-            for continuation in ready {
-                continuation.resume()
-            }
-        }
-
-        /// Returns once messages from `messages` have been logged at least `count` times in all.
-        func waitFor(anyOf messages: Set<String>, count: Int) async {
-            await withCheckedContinuation { continuation in
-                let done = state.withLock { state -> Bool in
-                    if state.entries.count(where: { messages.contains($0.message) }) >= count {
-                        return true
-                    }
-                    state.waiters.append(Waiter(messages: messages, count: count, continuation: continuation))
-                    return false
-                }
-                if done {
-                    continuation.resume()
-                }
-            }
-        }
+        func append(_ entry: Entry) { state.withLock { $0.append(entry) } }
     }
 
     let store: Store
@@ -89,21 +48,5 @@ struct CapturingLogHandler: LogHandler {
     static func logger() -> (Logger, Store) {
         let store = Store()
         return (Logger(label: "tokenvault.tests") { _ in CapturingLogHandler(store: store) }, store)
-    }
-}
-
-extension Array {
-    /// The elements that satisfy `predicate`, and the rest, each in order.
-    fileprivate func partitioned(by predicate: (Element) -> Bool) -> (matching: [Element], rest: [Element]) {
-        var matching: [Element] = []
-        var rest: [Element] = []
-        for element in self {
-            if predicate(element) {
-                matching.append(element)
-            } else {
-                rest.append(element)
-            }
-        }
-        return (matching, rest)
     }
 }

@@ -17,8 +17,7 @@ import Testing
             accessToken: "A21AA-example", tokenType: "Bearer", expiresIn: 32400, scope: "openid payments",
             obtainedAt: Date(timeIntervalSince1970: 1_700_000_000.123), appId: "APP-80W284485P519543T"),
         storedAt: Date(timeIntervalSince1970: 1_700_000_000.5),
-        tokenURL: "https://api-m.sandbox.paypal.com/v1/oauth2/token",
-        clientID: "AbC123")
+        origin: TokenOrigin(tokenURL: "https://api-m.sandbox.paypal.com/v1/oauth2/token", clientID: "AbC123", scope: nil))
 
     // MARK: Reading the document
 

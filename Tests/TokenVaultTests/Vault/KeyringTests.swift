@@ -19,8 +19,8 @@ import Testing
         let keyring = Keyring(path: dir.file("vault.keys"))
         try keyring.create()
         chmod(keyring.path, 0o644)
-        #expect(throws: VaultError.insecurePermissions(path: keyring.path, mode: 0o644)) { try Keyring(path: keyring.path).keys() }
-        let message = VaultError.insecurePermissions(path: keyring.path, mode: 0o644).description
+        #expect(throws: VaultError(StorageError.insecurePermissions(path: keyring.path, mode: 0o644))) { try Keyring(path: keyring.path).keys() }
+        let message = VaultError(StorageError.insecurePermissions(path: keyring.path, mode: 0o644)).description
         #expect(message.contains("chmod 600 \(keyring.path)"))
     }
 
@@ -41,7 +41,7 @@ import Testing
         let dir = try TemporaryDirectory()
         let file = dir.file("pass")
         _ = FileManager.default.createFile(atPath: file, contents: Data("s3cret\n".utf8), attributes: [.posixPermissions: 0o640])
-        #expect(throws: VaultError.insecurePermissions(path: file, mode: 0o640)) { try Passphrase.file(file) }
+        #expect(throws: VaultError(StorageError.insecurePermissions(path: file, mode: 0o640))) { try Passphrase.file(file) }
         chmod(file, 0o600)
         let passphrase = try Passphrase.file(file)
         passphrase.withBytes { #expect($0 == Array("s3cret".utf8)) }

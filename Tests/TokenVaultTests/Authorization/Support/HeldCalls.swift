@@ -1,3 +1,4 @@
+import Testing
 import Synchronization
 
 /// Holds the first callers of ``arrive()`` until the test lets them go, so that a test knows
@@ -5,16 +6,10 @@ import Synchronization
 /// on. Callers after the first `limit` pass without stopping, so code that arrives more often than
 /// expected (a broken retry, say) makes the test fail instead of hang.
 final class HeldCalls: Sendable {
-    private struct ArrivalWaiter {
-        var count: Int
-        var continuation: CheckedContinuation<Void, Never>
-    }
-
     private struct State {
         var arrived = 0
         var isOpen = false
         var held: [CheckedContinuation<Void, Never>] = []
-        var arrivalWaiters: [ArrivalWaiter] = []
     }
 
     private let state = Mutex(State())
@@ -28,19 +23,13 @@ final class HeldCalls: Sendable {
     /// Waits until released; returns at once after ``releaseAll()`` or for a caller past the limit.
     func arrive() async {
         await withCheckedContinuation { continuation in
-            let (passes, ready) = state.withLock { state -> (Bool, [CheckedContinuation<Void, Never>]) in
+            let passes = state.withLock { state -> Bool in
                 state.arrived += 1
                 let isHeld = !state.isOpen && state.arrived <= limit
                 if isHeld {
                     state.held.append(continuation)
                 }
-                let arrived = state.arrived
-                let ready = state.arrivalWaiters.filter { $0.count <= arrived }.map(\.continuation)
-                state.arrivalWaiters.removeAll { $0.count <= arrived }
-                return (!isHeld, ready)
-            }
-            for waiter in ready {
-                waiter.resume()
+                return !isHeld
             }
             if passes {
                 continuation.resume()
@@ -48,20 +37,10 @@ final class HeldCalls: Sendable {
         }
     }
 
-    /// Returns once ``arrive()`` has been called `count` times in all.
+    /// Returns once ``arrive()`` has been called `count` times in all, or records an issue
+    /// after a deadline.
     func waitForArrivals(_ count: Int) async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> Bool in
-                guard state.arrived < count else {
-                    return true
-                }
-                state.arrivalWaiters.append(ArrivalWaiter(count: count, continuation: continuation))
-                return false
-            }
-            if done {
-                continuation.resume()
-            }
-        }
+        await waitUntil("\(count) callers arrived") { state.withLock { $0.arrived >= count } }
     }
 
     /// Lets the `count` callers held longest go on.

@@ -20,7 +20,7 @@ package struct SealedMessage {
     ///
     /// - Parameter nonce: Leave it `nil` for a fresh random nonce; only known-answer tests pass one.
     package static func seal(_ plaintext: [UInt8], using key: SymmetricKey, after headerPrefix: [UInt8], nonce: [UInt8]? = nil) throws -> [UInt8] {
-        guard let length = UInt32(exactly: plaintext.count) else { throw VaultError.refused(reason: "message too large to seal") }
+        guard let length = UInt32(exactly: plaintext.count) else { throw VaultError.tooLarge("the message") }
         let nonce = try nonce ?? SecureRandom.bytes(count: AESGCM.nonceByteCount)
         var header = headerPrefix + nonce
         header.appendBigEndian(length)

@@ -56,13 +56,13 @@ extension Keyring {
             let inUse = try keyIDs(sealing: vaultPaths)
             try update { file in
                 guard let key = file.key(id: id) else {
-                    throw VaultError.refused(reason: "\(path): no key with id '\(id)'")
+                    throw VaultError.keyNotFound(id: id, path: path)
                 }
                 guard key.info.state != .primary else {
-                    throw VaultError.refused(reason: "key '\(id)' is the primary key; rotate first (vaultcli rotate)")
+                    throw VaultError.primaryKeyRetirement(id: id)
                 }
                 if let vault = inUse.first(where: { $0.value == id })?.key {
-                    throw VaultError.refused(reason: "key '\(id)' still seals \(vault); re-seal it first (vaultcli rotate --vault \(vault))")
+                    throw VaultError.keyInUse(id: id, vault: vault)
                 }
                 file.keys.removeAll { $0.id == id }
             }
