@@ -68,7 +68,7 @@ let package = Package(
             ],
             path: "examples/token-server"
         ),
-        // A service using the credentials with the vault hooks (examples/README.md).
+        // A service keeping its token in a vault (VaultTokenStore).
         .executableTarget(
             name: "service-example",
             dependencies: [
@@ -82,6 +82,18 @@ let package = Package(
             name: "two-environments",
             dependencies: ["TokenVault"],
             path: "examples/two-environments"
+        ),
+        // The README's Swift code blocks, one file each, verbatim: `swift build` compiles them so
+        // the README cannot drift from the API.
+        .target(
+            name: "ReadmeExamples",
+            dependencies: [
+                "TokenVault",
+                "TokenVaultOpenAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "examples/readme"
         ),
         // The hot path against a bare Mutex read: swift run -c release hot-path-benchmark
         .executableTarget(

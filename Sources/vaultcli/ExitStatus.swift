@@ -21,7 +21,7 @@ enum ExitStatus: Int32, Error, CaseIterable {
         switch self {
         case .success: "success"
         case .failure: "other failure (I/O error, unset environment variable, empty secret file, ...)"
-        case .notFound: "vault, keyring, file or entry not found"
+        case .notFound: "vault, keyring, its folder, file, entry or key not found"
         case .tokenExpired: "the stored token has expired"
         case .authenticationFailed: "authentication failed: file tampered with, wrong key or wrong passphrase"
         case .unknownKey: "the vault is sealed with a key the keyring does not hold"

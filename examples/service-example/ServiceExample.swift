@@ -13,7 +13,17 @@ import TokenVault
 /// until it expires, without a token request.
 @main
 struct ServiceExample {
-    static func main() async throws {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            // Typed errors name what failed (a missing keyring, a rejected client) and never a secret.
+            FileHandle.standardError.write(Data("service-example: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
         let env = ProcessInfo.processInfo.environment
         guard let tokenURL = env["TOKEN_URL"], let apiURL = env["API_URL"], let clientID = env["CLIENT_ID"],
             let clientSecret = env["CLIENT_SECRET"]

@@ -11,7 +11,16 @@ import TokenVault
 /// obtained for, so the two entries never mix.
 @main
 struct TwoEnvironments {
-    static func main() async throws {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            FileHandle.standardError.write(Data("two-environments: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let vault = Vault(
             path: env["TOKENVAULT_VAULT"] ?? "tokens.vault",
