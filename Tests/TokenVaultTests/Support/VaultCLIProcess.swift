@@ -55,7 +55,15 @@ struct VaultCLIProcess {
         Self.wait(for: try start(arguments, stdin: stdin))
     }
 
+    /// How long a `vaultcli` process may run before it is killed, so that a hung command fails
+    /// its test (with a signal status) instead of hanging it.
+    static let deadline: TimeInterval = 120
+
     private static func wait(for process: Process) -> Result {
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + deadline, execute: watchdog)
+        defer { watchdog.cancel() }
         let out = process.standardOutput as! Pipe
         let err = process.standardError as! Pipe
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
