@@ -46,7 +46,7 @@ enum ExitStatus: Int32, Error, CaseIterable {
         case let error as VaultError:
             switch error.code {
             case .fileNotFound, .entryNotFound, .keyNotFound: self = .notFound
-            case .alreadyExists, .keyInUse, .sealLimitReached: self = .refused
+            case .alreadyExists, .keyInUse: self = .refused
             case .authenticationFailed, .passphraseRequired: self = .authenticationFailed
             case .unknownKeyID: self = .unknownKey
             case .unsupportedFormatVersion, .malformed: self = .malformed

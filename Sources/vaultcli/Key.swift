@@ -12,7 +12,7 @@ extension VaultCLI {
 
 extension VaultCLI.Key {
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List keys: id, state, creation time, seal count. Never key bytes.")
+        static let configuration = CommandConfiguration(abstract: "List keys: id, state, creation time. Never key bytes.")
 
         @OptionGroup var keyring: KeyringOptions
 
@@ -23,14 +23,12 @@ extension VaultCLI.Key {
             var id: String
             var state: String
             var createdAt: String
-            var sealCount: UInt64
-            var rotationAdvised: Bool
         }
 
         func run() async throws {
             let keys = try keyring.openKeyring().keys()
             let rows = keys.map {
-                Row(id: $0.id, state: $0.state.rawValue, createdAt: $0.createdAt.iso8601, sealCount: $0.sealCount, rotationAdvised: $0.rotationAdvised)
+                Row(id: $0.id, state: $0.state.rawValue, createdAt: $0.createdAt.iso8601)
             }
             if json {
                 let encoder = JSONEncoder()
@@ -38,11 +36,8 @@ extension VaultCLI.Key {
                 print(String(decoding: try encoder.encode(rows), as: UTF8.self))
             } else {
                 for row in rows {
-                    print("\(row.id)  \(row.state.padding(toLength: 7, withPad: " ", startingAt: 0))  created \(row.createdAt)  seals \(row.sealCount)")
+                    print("\(row.id)  \(row.state.padding(toLength: 7, withPad: " ", startingAt: 0))  created \(row.createdAt)")
                 }
-            }
-            for key in keys where key.rotationAdvised {
-                printError("warning: key \(key.id) has sealed \(key.sealCount) messages; rotate it (limit \(KeyInfo.sealLimit))")
             }
         }
     }

@@ -29,9 +29,6 @@ extension VaultCLI {
         func run() async throws {
             let vault = try options.openVault()
             let contents = try vault.contents()
-            if let key = try vault.keyring.keys().first(where: { $0.id == contents.keyID }), key.rotationAdvised {
-                printError("warning: key \(key.id) has sealed \(key.sealCount) messages; rotate it (vaultcli rotate)")
-            }
             let now = Date()
             let entries = contents.entries.sorted { $0.key < $1.key }.map { name, entry in
                 Report.Entry(

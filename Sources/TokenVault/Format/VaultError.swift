@@ -17,7 +17,7 @@ public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
             case fileNotFound, entryNotFound, keyNotFound, alreadyExists, authenticationFailed, unknownKeyID
             case unsupportedFormatVersion, malformed, insecurePermissions, passphraseRequired, secretUnavailable
-            case keyInUse, sealLimitReached, tooLarge, io
+            case keyInUse, tooLarge, io
         }
 
         private let base: Base
@@ -48,8 +48,6 @@ public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let secretUnavailable = Code(.secretUnavailable)
         /// Refused: the key is the primary key, or still seals a vault.
         public static let keyInUse = Code(.keyInUse)
-        /// The primary key has sealed as many messages as random nonces allow: rotate it.
-        public static let sealLimitReached = Code(.sealLimitReached)
         /// The data is too large for the file format.
         public static let tooLarge = Code(.tooLarge)
         /// An operating-system failure; ``VaultError/errno`` says which.
@@ -138,12 +136,6 @@ extension VaultError {
 
     package static func keyInUse(id: String, vault: String) -> VaultError {
         VaultError(.keyInUse, path: vault, "key '\(id)' still seals \(vault); re-seal it first (vaultcli rotate --vault \(vault))")
-    }
-
-    package static func sealLimitReached(keyID: String, limit: UInt64, path: String) -> VaultError {
-        VaultError(
-            .sealLimitReached, path: path,
-            "\(path): key '\(keyID)' has sealed \(limit) messages, the limit for random nonces; rotate it (vaultcli rotate)")
     }
 
     package static func tooLarge(_ what: String) -> VaultError {

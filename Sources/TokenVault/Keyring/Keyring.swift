@@ -125,21 +125,6 @@ public final class Keyring: Sendable {
         return result
     }
 
-    /// Counts one more seal on the primary key, durably, before the caller seals with it; a
-    /// crash afterwards can only over-count, never under-count.
-    /// - Throws: `VaultError.sealLimitReached` when the key has reached the 2^32 seals NIST
-    ///   SP 800-38D allows with random nonces: rotate it.
-    package func reservePrimaryForSeal() throws -> KeyringKey {
-        try update { file in
-            let index = file.keys.firstIndex { $0.info.state == .primary }!
-            guard file.keys[index].info.sealCount < KeyInfo.sealLimit else {
-                throw VaultError.sealLimitReached(keyID: file.keys[index].id, limit: KeyInfo.sealLimit, path: path)
-            }
-            file.keys[index].info.sealCount += 1
-            return file.keys[index]
-        }
-    }
-
     private func write(_ file: KeyringFile) throws {
         var bytes = try file.encoded()
         defer { bytes.cleanse() }

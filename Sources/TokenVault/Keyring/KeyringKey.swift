@@ -15,7 +15,7 @@ package struct KeyringKey: Sendable {
         }.joined()
         let createdAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         return KeyringKey(
-            info: KeyInfo(id: id, state: state, createdAt: createdAt, sealCount: 0), key: try .generate())
+            info: KeyInfo(id: id, state: state, createdAt: createdAt), key: try .generate())
     }
 
     /// Key ids are 1 to 64 characters of `[A-Za-z0-9._-]`, so they fit the vault header and a

@@ -41,7 +41,7 @@ extension Keyring {
         for path in vaultPaths {
             try Vault(path: path, keyring: self).withLock { locked in
                 guard locked.exists else { throw VaultError.fileNotFound(path: path) }
-                try locked.write(try locked.read().entries)
+                try locked.write(try locked.entries())
             }
             resealed.append(path)
         }

@@ -49,7 +49,7 @@ public struct VaultTokenStore: TokenStore {
 
     /// The entry's token when it was stored for `origin` (or put by hand, with no origin).
     public func read(for origin: TokenOrigin) async throws -> OAuthToken? {
-        guard let stored = try vault.openIfPresent()?.entries[entry] else { return nil }
+        guard let stored = try vault.openIfPresent()?.table.entry(named: entry) else { return nil }
         if let storedOrigin = stored.origin, storedOrigin != origin {
             logger.warning(
                 "ignoring the stored token: it was obtained for another client, token URL or scope",
@@ -68,10 +68,10 @@ public struct VaultTokenStore: TokenStore {
 
     public func write(_ token: OAuthToken, for origin: TokenOrigin) async throws {
         let written = try await vault.update { entries in
-            if let stored = entries[entry]?.token, stored.obtainedAt > token.obtainedAt {
+            if let stored = try entries.entry(named: entry)?.token, stored.obtainedAt > token.obtainedAt {
                 return false
             }
-            entries[entry] = VaultEntry(token: token, storedAt: clock.now, origin: origin)
+            entries.set(VaultEntry(token: token, storedAt: clock.now, origin: origin), named: entry)
             return true
         }
         logger.debug(

@@ -52,14 +52,21 @@ public final class Vault: Sendable {
         try requireFolder()
         try withLock { locked in
             guard !locked.exists else { throw VaultError.alreadyExists(path: path) }
-            try locked.write([:])
+            try locked.write(VaultEntries(EntryTable.empty(path: path)))
         }
     }
 
     /// Opens the vault and returns its entries, format version and the id of the key that seals it.
     public func contents() throws -> VaultContents {
         let opened = try open()
-        return VaultContents(formatVersion: opened.formatVersion, keyID: opened.keyID, entries: opened.entries)
+        return VaultContents(formatVersion: opened.formatVersion, keyID: opened.keyID, entries: try opened.table.allEntries())
+    }
+
+    /// Opens the vault and returns the entry `name`, decoding no other entry.
+    ///
+    /// - Returns: The entry, or `nil` when the vault has none of that name.
+    public func entry(named name: String) throws -> VaultEntry? {
+        try open().table.entry(named: name)
     }
 
     /// Reads and changes the entries under the vault's lock, then seals them with the keyring's
@@ -68,7 +75,7 @@ public final class Vault: Sendable {
     /// - Parameter body: Changes the entries; when it throws, nothing is written.
     /// - Returns: What `body` returns.
     @discardableResult
-    package func update<T>(_ body: (inout [String: VaultEntry]) throws -> T) throws -> T {
+    package func update<T>(_ body: (inout VaultEntries) throws -> T) throws -> T {
         try withLock { locked in
             var entries = try locked.entries()
             let result = try body(&entries)
@@ -79,7 +86,7 @@ public final class Vault: Sendable {
 
     /// ``update(_:)`` without blocking a concurrency thread while another writer holds the lock.
     @discardableResult
-    package func update<T>(_ body: (inout [String: VaultEntry]) throws -> T) async throws -> T {
+    package func update<T>(_ body: (inout VaultEntries) throws -> T) async throws -> T {
         try await withLock { locked async throws in
             var entries = try locked.entries()
             let result = try body(&entries)
@@ -91,7 +98,7 @@ public final class Vault: Sendable {
     /// Stores `token` under `name`, replacing the entry's previous token.
     package func store(_ token: OAuthToken, as name: String, origin: TokenOrigin? = nil) throws {
         try update { entries in
-            entries[name] = VaultEntry(token: token, origin: origin)
+            entries.set(VaultEntry(token: token, origin: origin), named: name)
         }
     }
 
@@ -99,7 +106,8 @@ public final class Vault: Sendable {
     /// - Throws: `VaultError.entryNotFound` when there is none; the file is then left as it was.
     package func removeEntry(named name: String) throws {
         try update { entries in
-            guard entries.removeValue(forKey: name) != nil else { throw VaultError.entryNotFound(name: name, path: path) }
+            guard try entries.entry(named: name) != nil else { throw VaultError.entryNotFound(name: name, path: path) }
+            entries.set(nil, named: name)
         }
     }
 
@@ -155,15 +163,23 @@ public final class Vault: Sendable {
         return opened
     }
 
-    /// Seals `entries` with the primary key and replaces the file. Only call with the lock held.
-    fileprivate func write(_ entries: [String: VaultEntry]) throws {
-        let primary = try keyring.reservePrimaryForSeal()
-        let bytes = try VaultFile.seal(entries, keyID: primary.id, key: primary.key)  // ciphertext: kept for the next read
+    /// Seals `entries` with the keyring's primary key and replaces the file, in format 2. Only
+    /// call with the lock held.
+    ///
+    /// The keyring is read again (not written): the primary key may have changed in another
+    /// process, and a key is only retired under every vault's lock, so the key read now is still
+    /// in the keyring when this write lands.
+    fileprivate func write(_ entries: VaultEntries) throws {
+        let primary = try keyring.load().primary
+        var plaintext = try entries.encoded()
+        defer { plaintext.cleanse() }
+        let bytes = try VaultFile.seal(plaintext, keyID: primary.id, key: primary.key)  // ciphertext: kept for the next read
         try storage { () throws(StorageError) in
             AtomicFile.removeStaleTemporaries(of: path)
             try AtomicFile.replace(path, with: bytes)
         }
-        let opened = VaultFile.Opened(formatVersion: Int(VaultFile.formatVersion), keyID: primary.id, entries: entries)
+        let opened = VaultFile.Opened(
+            formatVersion: Int(VaultFile.formatVersion), keyID: primary.id, table: try EntryTable(plaintext: plaintext, path: path))
         lastOpened.withLock { $0 = (bytes, opened) }
     }
 
@@ -184,11 +200,40 @@ package struct LockedVault {
     /// Opens the vault.
     package func read() throws -> VaultFile.Opened { try vault.open() }
 
-    /// The entries; none when the vault does not exist yet.
-    package func entries() throws -> [String: VaultEntry] { exists ? try read().entries : [:] }
+    /// The entries, to change; none when the vault does not exist yet.
+    package func entries() throws -> VaultEntries {
+        VaultEntries(exists ? try read().table : EntryTable.empty(path: vault.path))
+    }
 
     /// Seals `entries` with the primary key and durably replaces the vault.
-    package func write(_ entries: [String: VaultEntry]) throws { try vault.write(entries) }
+    package func write(_ entries: VaultEntries) throws { try vault.write(entries) }
+}
+
+/// A vault's entries while they are changed under its lock: only the entries read or changed
+/// are decoded; the others are copied as they are when the vault is written.
+package struct VaultEntries {
+    private let table: EntryTable
+    private var changes: [String: VaultEntry?] = [:]
+
+    init(_ table: EntryTable) {
+        self.table = table
+    }
+
+    /// The entry `name`, as changed so far.
+    package func entry(named name: String) throws -> VaultEntry? {
+        if let change = changes[name] { return change }
+        return try table.entry(named: name)
+    }
+
+    /// Sets the entry `name`, or removes it when `entry` is `nil`.
+    package mutating func set(_ entry: VaultEntry?, named name: String) {
+        changes[name] = .some(entry)
+    }
+
+    /// The plaintext of the changed table; the caller cleanses it.
+    func encoded() throws -> [UInt8] {
+        try table.applying(changes)
+    }
 }
 
 /// What an opened vault holds.

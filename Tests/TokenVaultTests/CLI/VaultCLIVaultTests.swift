@@ -46,7 +46,7 @@ import Testing
         #expect(status.status == 0)
         #expect(!status.stdout.contains("A21AA"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
-        #expect(json["formatVersion"] as? Int == 1)
+        #expect(json["formatVersion"] as? Int == 2)
         #expect(json["keyId"] as? String == (try Keyring(path: dir.file("vault.keys")).keys().first?.id))
         let entries = try #require(json["entries"] as? [[String: Any]])
         #expect(entries.map { $0["name"] as? String } == ["old", "paypal"])
@@ -71,7 +71,7 @@ import Testing
         let original = Array(try Data(contentsOf: vaultURL))
         let keyIDLength = Int(original[5])
         let nonceStart = 6 + keyIDLength
-        let lengthField = (nonceStart + 12)..<(nonceStart + 16)
+        let lengthField = (nonceStart + 24)..<(nonceStart + 28)  // format 2: a 24-byte XAES-256-GCM nonce
         var generator = SystemRandomNumberGenerator()
 
         // One random bit in every byte of the file.

@@ -47,13 +47,44 @@ import Testing
         passphrase.withBytes { #expect($0 == Array("s3cret".utf8)) }
     }
 
-    @Test func sealsAreCountedOnThePrimaryKey() throws {
+    @Test func twentyVaultWritesLeaveTheKeyringByteIdentical() throws {
         let dir = try TemporaryDirectory()
-        let keyring = Keyring(path: dir.file("vault.keys"))
-        try keyring.create()
+        let keyring = Keyring(path: dir.file("vault.keys"), passphrase: Passphrase("p"))
+        try keyring.create(scrypt: Scrypt(logN: 10, r: 8, p: 1))
+        let before = try Data(contentsOf: URL(fileURLWithPath: keyring.path))
         let vault = Vault(path: dir.file("tokens.vault"), keyring: keyring)
-        try vault.create()
-        try vault.update { $0["a"] = VaultEntry(token: OAuthToken(accessToken: "t")) }
-        #expect(try Keyring(path: keyring.path).keys().first?.sealCount == 2)
+        for i in 0..<20 {
+            try vault.store(OAuthToken(accessToken: "t\(i)"), as: "e\(i % 3)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: keyring.path)) == before)
+        #expect(try vault.contents().entries.count == 3)
+    }
+
+    /// Every bit flip and every truncation of a format-2 keyring, protected or not, is refused.
+    @Test(arguments: [false, true])
+    func everyFlippedBitAndTruncationOfAKeyringIsRefused(protected: Bool) throws {
+        let dir = try TemporaryDirectory()
+        let passphrase = protected ? Passphrase("p") : nil
+        let keyring = Keyring(path: dir.file("vault.keys"), passphrase: passphrase)
+        try keyring.create(scrypt: Scrypt(logN: 10, r: 8, p: 1))
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: keyring.path)))
+        #expect(original[4] == 2)
+        let scrypt = Scrypt(logN: 10, r: 8, p: 1)
+        let derive: (Scrypt, [UInt8]) throws -> SymmetricKey? = { parameters, salt in
+            // Only the real parameters are derived, so that a flipped cost cannot make the test slow.
+            guard protected, parameters == scrypt else { return nil }
+            return try passphrase?.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
+        }
+        #expect(try KeyringFile.decode(original, path: "k", derivedKey: derive).keys.count == 1)
+        for bit in 0..<(original.count * 8) {
+            var bytes = original
+            bytes[bit / 8] ^= 1 << (bit % 8)
+            #expect(throws: VaultError.self, "bit \(bit)") { try KeyringFile.decode(bytes, path: "k", derivedKey: derive) }
+        }
+        for length in 0..<original.count {
+            #expect(throws: VaultError.self, "length \(length)") {
+                try KeyringFile.decode(Array(original.prefix(length)), path: "k", derivedKey: derive)
+            }
+        }
     }
 }

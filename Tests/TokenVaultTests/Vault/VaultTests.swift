@@ -16,9 +16,9 @@ import Testing
         let vault = try makeVault(dir)
         #expect(try fileMode(vault.path) == 0o600)
         let token = OAuthToken(accessToken: "A21AA-secret", expiresIn: 32400, scope: "s1 s2", appId: "APP-1", nonce: "n")
-        try vault.update { $0["paypal"] = VaultEntry(token: token, origin: TokenOrigin(tokenURL: "https://x/v1/oauth2/token", clientID: "cid", scope: nil)) }
+        try vault.update { $0.set(VaultEntry(token: token, origin: TokenOrigin(tokenURL: "https://x/v1/oauth2/token", clientID: "cid", scope: nil)), named: "paypal") }
         let contents = try Vault(path: vault.path, keyring: Keyring(path: vault.keyring.path)).contents()
-        #expect(contents.formatVersion == 1)
+        #expect(contents.formatVersion == 2)
         #expect(contents.entries["paypal"]?.token == token)
         #expect(contents.entries["paypal"]?.clientID == "cid")
         #expect(contents.keyID == (try vault.keyring.keys().first?.id))
@@ -35,12 +35,12 @@ import Testing
     @Test func everyFlippedBitIsDetected() throws {
         let dir = try TemporaryDirectory()
         let vault = try makeVault(dir)
-        try vault.update { $0["a"] = VaultEntry(token: OAuthToken(accessToken: "tok")) }
+        try vault.update { $0.set(VaultEntry(token: OAuthToken(accessToken: "tok")), named: "a") }
         let original = Array(try Data(contentsOf: URL(fileURLWithPath: vault.path)))
         let keyID = try vault.contents().keyID
         let key = try #require(try vault.keyring.key(id: keyID))
         let nonceStart = 4 + 1 + 1 + keyID.utf8.count
-        let lengthRange = (nonceStart + 12)..<(nonceStart + 16)
+        let lengthRange = (nonceStart + 24)..<(nonceStart + 28)  // after the 24-byte XAES-256-GCM nonce
         for bit in 0..<(original.count * 8) {
             var bytes = original
             bytes[bit / 8] ^= 1 << (bit % 8)
@@ -53,6 +53,20 @@ import Testing
                 if bit / 8 >= nonceStart && !lengthRange.contains(bit / 8) {
                     #expect(error == .authenticationFailed(path: "v"), "bit \(bit)")
                 }
+            }
+        }
+    }
+
+    @Test func everyTruncationIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let vault = try makeVault(dir)
+        try vault.update { $0.set(VaultEntry(token: OAuthToken(accessToken: "tok")), named: "a") }
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: vault.path)))
+        let keyID = try vault.contents().keyID
+        let key = try #require(try vault.keyring.key(id: keyID))
+        for length in 0..<original.count {
+            #expect(throws: VaultError.self, "length \(length)") {
+                try VaultFile.open(Array(original.prefix(length)), path: "v", keyringPath: "k") { $0 == keyID ? key : nil }
             }
         }
     }
@@ -97,8 +111,8 @@ import Testing
                 group.addTask {
                     let mine = Vault(path: vault.path, keyring: Keyring(path: vault.keyring.path))
                     try await mine.withLock { locked async throws in
-                        var entries = try locked.read().entries
-                        entries["e\(i)"] = VaultEntry(token: OAuthToken(accessToken: "t\(i)"))
+                        var entries = try locked.entries()
+                        entries.set(VaultEntry(token: OAuthToken(accessToken: "t\(i)")), named: "e\(i)")
                         try locked.write(entries)
                     }
                 }

@@ -1,0 +1,19 @@
+internal import COpenSSL
+
+/// SHA-256 through OpenSSL's `EVP_Digest`.
+package enum SHA256 {
+    package static let byteCount = 32
+
+    /// The digest of `bytes`.
+    package static func hash(_ bytes: [UInt8]) throws -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: byteCount)
+        var length: UInt32 = 0
+        let ok = bytes.withUnsafeBytes { input in
+            digest.withUnsafeMutableBytes { output in
+                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
+            }
+        }
+        guard ok == 1, length == byteCount else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
+        return digest
+    }
+}

@@ -1,0 +1,313 @@
+import Foundation
+
+/// The plaintext of a format-2 vault (docs/FORMAT.md): binary entry records behind an index
+/// sorted by entry name, so that one entry is found by binary search and decoded alone, and one
+/// entry is replaced by copying the other records as they are.
+///
+///     count (u32) ‖ count × (offset u32, length u32) ‖ records
+///
+/// Offsets count from the first record. Names are unique and the index is in strictly
+/// increasing bytewise order of the names' UTF-8. The bytes live in memory that is zeroed when
+/// the table is released.
+package struct EntryTable: Sendable {
+    private let plaintext: SecretBytes
+    /// The number of entries.
+    package let count: Int
+    private let path: String
+
+    /// The table in `plaintext` (which the caller cleanses); checks that the index fits.
+    package init(plaintext: [UInt8], path: String) throws {
+        guard plaintext.count >= 4 else { throw VaultError.malformed(path: path, reason: "entry table truncated") }
+        let count = Int(plaintext[0]) << 24 | Int(plaintext[1]) << 16 | Int(plaintext[2]) << 8 | Int(plaintext[3])
+        guard count <= (plaintext.count - 4) / 8 else {
+            throw VaultError.malformed(path: path, reason: "entry index larger than the table")
+        }
+        self.plaintext = SecretBytes(plaintext)
+        self.count = count
+        self.path = path
+    }
+
+    /// The empty table.
+    package static func empty(path: String) -> EntryTable {
+        try! EntryTable(plaintext: [0, 0, 0, 0], path: path)
+    }
+
+    /// The entry named `name`, decoding only it (binary search over the index).
+    package func entry(named name: String) throws -> VaultEntry? {
+        let key = Array(name.utf8)
+        return try plaintext.withUnsafeBytes { bytes in
+            var low = 0
+            var high = count
+            while low < high {
+                let middle = (low + high) / 2
+                let record = try self.record(middle, in: bytes)
+                var reader = RecordReader(record, path: path)
+                let order = compare(try reader.field(), key)
+                if order == 0 { return try reader.entry() }
+                if order < 0 { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
+    }
+
+    /// Every entry, decoded; checks that the names are unique and in order.
+    package func allEntries() throws -> [String: VaultEntry] {
+        try plaintext.withUnsafeBytes { bytes in
+            var entries: [String: VaultEntry] = [:]
+            entries.reserveCapacity(count)
+            var previous: [UInt8]?
+            for index in 0..<count {
+                var reader = RecordReader(try record(index, in: bytes), path: path)
+                let name = try reader.field()
+                if let previous, compare(previous, Array(name)) >= 0 {
+                    throw VaultError.malformed(path: path, reason: "entry names repeated or out of order")
+                }
+                previous = Array(name)
+                guard let text = String(validating: name, as: UTF8.self) else {
+                    throw VaultError.malformed(path: path, reason: "entry name is not UTF-8")
+                }
+                entries[text] = try reader.entry()
+            }
+            return entries
+        }
+    }
+
+    /// The plaintext of this table with `changes` applied (a `nil` value removes the entry);
+    /// records that do not change are copied as they are. The caller cleanses the result.
+    package func applying(_ changes: [String: VaultEntry?]) throws -> [UInt8] {
+        let changed = changes.map { (name: Array($0.key.utf8), entry: $0.value) }.sorted { compare($0.name, $1.name) < 0 }
+        return try plaintext.withUnsafeBytes { bytes in
+            var writer = TableWriter(reservingCapacity: bytes.count + 512 * changed.count)
+            var next = changed.startIndex
+            for index in 0..<count {
+                let record = try self.record(index, in: bytes)
+                var reader = RecordReader(record, path: path)
+                let name = Array(try reader.field())
+                while next < changed.endIndex, compare(changed[next].name, name) < 0 {
+                    if let entry = changed[next].entry { writer.append(entry, named: changed[next].name) }
+                    next += 1
+                }
+                if next < changed.endIndex, compare(changed[next].name, name) == 0 {
+                    if let entry = changed[next].entry { writer.append(entry, named: name) }
+                    next += 1
+                } else {
+                    writer.append(record: record)
+                }
+            }
+            for change in changed[next...] {
+                if let entry = change.entry { writer.append(entry, named: change.name) }
+            }
+            return writer.finish()
+        }
+    }
+
+    /// The plaintext of a table holding `entries`. The caller cleanses the result.
+    package static func encode(_ entries: [String: VaultEntry]) -> [UInt8] {
+        var writer = TableWriter(reservingCapacity: 256 * entries.count + 4)
+        for (name, entry) in entries.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { compare($0.0, $1.0) < 0 }) {
+            writer.append(entry, named: name)
+        }
+        return writer.finish()
+    }
+
+    /// The bytes of record `index`, bounds-checked.
+    private func record(_ index: Int, in bytes: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer {
+        let slot = 4 + index * 8
+        let recordsStart = 4 + count * 8
+        let offset = Int(bytes.loadBigEndianUInt32(at: slot))
+        let length = Int(bytes.loadBigEndianUInt32(at: slot + 4))
+        guard offset <= bytes.count - recordsStart, length <= bytes.count - recordsStart - offset else {
+            throw VaultError.malformed(path: path, reason: "entry \(index) lies outside the table")
+        }
+        return UnsafeRawBufferPointer(rebasing: bytes[(recordsStart + offset)..<(recordsStart + offset + length)])
+    }
+}
+
+/// Bytewise order of UTF-8 names: negative, zero or positive.
+private func compare(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Int {
+    var i = a.makeIterator()
+    var j = b.makeIterator()
+    while true {
+        switch (i.next(), j.next()) {
+        case (nil, nil): return 0
+        case (nil, _): return -1
+        case (_, nil): return 1
+        case let (x?, y?) where x != y: return x < y ? -1 : 1
+        default: continue
+        }
+    }
+}
+
+/// Builds a table: records first, then the index in front of them.
+private struct TableWriter {
+    private var index: [UInt8] = []
+    private var records: [UInt8] = []
+
+    init(reservingCapacity capacity: Int) {
+        records.reserveCapacity(capacity)
+    }
+
+    mutating func append(record: UnsafeRawBufferPointer) {
+        appendSlot(length: record.count)
+        records.append(contentsOf: record)
+    }
+
+    /// Encodes one record (docs/FORMAT.md, "Entry record").
+    mutating func append(_ entry: VaultEntry, named name: [UInt8]) {
+        let start = records.count
+        let token = entry.token
+        string(name)
+        string(Array(token.accessToken.utf8))
+        string(Array(token.tokenType.utf8))
+        if let expiresIn = token.expiresIn {
+            records.append(1)
+            int64(Int64(expiresIn))
+        } else {
+            records.append(0)
+        }
+        optional(token.scope)
+        int64(token.obtainedAt.milliseconds)
+        int64(token.expiresAt.milliseconds)
+        optional(token.appId)
+        optional(token.nonce)
+        int64(entry.storedAt.milliseconds)
+        optional(entry.tokenURL)
+        optional(entry.clientID)
+        optional(entry.requestedScope)
+        appendSlot(length: records.count - start, at: start)
+    }
+
+    /// The table's bytes; the parts written are cleansed.
+    mutating func finish() -> [UInt8] {
+        var table: [UInt8] = []
+        table.reserveCapacity(4 + index.count + records.count)
+        table.appendBigEndian(UInt32(index.count / 8))
+        table += index
+        table += records
+        index.cleanse()
+        records.cleanse()
+        return table
+    }
+
+    private mutating func appendSlot(length: Int, at offset: Int? = nil) {
+        index.appendBigEndian(UInt32(offset ?? records.count))
+        index.appendBigEndian(UInt32(length))
+    }
+
+    private mutating func string(_ bytes: [UInt8]) {
+        records.appendBigEndian(UInt32(bytes.count))
+        records += bytes
+    }
+
+    private mutating func optional(_ value: String?) {
+        guard let value else {
+            records.append(0)
+            return
+        }
+        records.append(1)
+        string(Array(value.utf8))
+    }
+
+    private mutating func int64(_ value: Int64) {
+        let bits = UInt64(bitPattern: value)
+        records.appendBigEndian(UInt32(truncatingIfNeeded: bits >> 32))
+        records.appendBigEndian(UInt32(truncatingIfNeeded: bits))
+    }
+}
+
+/// Decodes one record, bounds-checked.
+private struct RecordReader {
+    private let bytes: UnsafeRawBufferPointer
+    private let path: String
+    private var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer, path: String) {
+        self.bytes = bytes
+        self.path = path
+    }
+
+    mutating func field() throws -> UnsafeRawBufferPointer {
+        let length = Int(try uint32())
+        guard length <= bytes.count - offset else { throw truncated }
+        defer { offset += length }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
+    }
+
+    mutating func string() throws -> String {
+        let raw = try field()
+        guard let string = String(validating: raw, as: UTF8.self) else {
+            throw VaultError.malformed(path: path, reason: "entry text is not UTF-8")
+        }
+        return string
+    }
+
+    mutating func optionalString() throws -> String? {
+        try flag() ? try string() : nil
+    }
+
+    /// The rest of the record after its name.
+    mutating func entry() throws -> VaultEntry {
+        let accessToken = try string()
+        let tokenType = try string()
+        let expiresIn = try flag() ? Int(exactly: try int64()) : nil
+        let scope = try optionalString()
+        let obtainedAt = try date()
+        let expiresAt = try date()
+        let appId = try optionalString()
+        let nonce = try optionalString()
+        let storedAt = try date()
+        let tokenURL = try optionalString()
+        let clientID = try optionalString()
+        let requestedScope = try optionalString()
+        let token = OAuthToken(
+            accessToken: accessToken, tokenType: tokenType, expiresIn: expiresIn, scope: scope, obtainedAt: obtainedAt,
+            expiresAt: expiresAt, appId: appId, nonce: nonce)
+        var entry = VaultEntry(token: token, storedAt: storedAt)
+        entry.tokenURL = tokenURL
+        entry.clientID = clientID
+        entry.requestedScope = requestedScope
+        return entry
+    }
+
+    private var truncated: VaultError { VaultError.malformed(path: path, reason: "entry record truncated") }
+
+    private mutating func flag() throws -> Bool {
+        guard offset < bytes.count else { throw truncated }
+        defer { offset += 1 }
+        switch bytes[offset] {
+        case 0: return false
+        case 1: return true
+        default: throw VaultError.malformed(path: path, reason: "entry record has an invalid flag")
+        }
+    }
+
+    private mutating func uint32() throws -> UInt32 {
+        guard bytes.count - offset >= 4 else { throw truncated }
+        defer { offset += 4 }
+        return bytes.loadBigEndianUInt32(at: offset)
+    }
+
+    private mutating func int64() throws -> Int64 {
+        let high = UInt64(try uint32())
+        let low = UInt64(try uint32())
+        return Int64(bitPattern: high << 32 | low)
+    }
+
+    private mutating func date() throws -> Date {
+        Date(timeIntervalSince1970: Double(try int64()) / 1000)
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// The big-endian `UInt32` at `offset`; the caller checks the bounds.
+    fileprivate func loadBigEndianUInt32(at offset: Int) -> UInt32 {
+        UInt32(self[offset]) << 24 | UInt32(self[offset + 1]) << 16 | UInt32(self[offset + 2]) << 8 | UInt32(self[offset + 3])
+    }
+}
+
+extension Date {
+    /// Whole milliseconds since 1970, as format 2 stores dates.
+    fileprivate var milliseconds: Int64 {
+        Int64((timeIntervalSince1970 * 1000).rounded())
+    }
+}
