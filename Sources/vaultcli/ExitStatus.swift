@@ -51,7 +51,8 @@ enum ExitStatus: Int32, Error, CaseIterable {
             case .unknownKeyID: self = .unknownKey
             case .unsupportedFormatVersion, .malformed: self = .malformed
             case .insecurePermissions: self = .insecurePermissions
-            default: self = .failure  // .secretUnavailable, .tooLarge, .io
+            case .secretUnavailable, .tooLarge, .io: self = .failure
+            default: self = .failure  // a code added later: list it above
             }
         case let error as OAuthError:
             self = error.isCredentialsRejected ? .credentialsRejected : error.isUnreachable ? .endpointUnreachable : .endpointError

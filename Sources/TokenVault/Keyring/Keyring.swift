@@ -55,12 +55,12 @@ public final class Keyring: Sendable {
     /// - Throws: `VaultError.alreadyExists` when the file exists.
     @discardableResult
     package func create(scrypt: Scrypt = .default) throws -> KeyInfo {
-        let lock = try lockFile()
-        defer { lock.unlock() }
-        guard !FileManager.default.fileExists(atPath: path) else { throw VaultError.alreadyExists(path: path) }
         guard FilePermissions.folderExists(of: path) else {
             throw VaultError.folderNotFound(AtomicFile.split(path).folder, for: path)
         }
+        let lock = try lockFile()
+        defer { lock.unlock() }
+        guard !FileManager.default.fileExists(atPath: path) else { throw VaultError.alreadyExists(path: path) }
         let file = KeyringFile(keys: [try .generate(state: .primary)], protection: try .derived(from: passphrase, scrypt: scrypt))
         try write(file)
         return file.primary.info

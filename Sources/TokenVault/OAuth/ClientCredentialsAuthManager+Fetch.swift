@@ -38,7 +38,8 @@ extension ClientCredentialsAuthManager {
                 metadata["oauth.status"] = "\(response.status)"
                 do {
                     let token = try TokenResponse.token(
-                        from: response,
+                        status: response.status,
+                        body: response.body,
                         receivedAt: clock.now,
                         defaultLifetime: defaultTokenLifetime
                     )

@@ -64,7 +64,11 @@ package enum AtomicFile {
             let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if entryName.hasPrefix(prefix) { unlink(folder + "/" + entryName) }
+            // Only the names replace(_:with:) makes: the prefix, then hex digits.
+            let suffix = entryName.utf8.dropFirst(prefix.utf8.count)
+            if entryName.hasPrefix(prefix), !suffix.isEmpty, suffix.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
+                unlink(folder + "/" + entryName)
+            }
         }
     }
 

@@ -15,7 +15,7 @@ import Logging
 ///
 /// - Reads open the vault without a lock (writes replace it atomically).
 /// - The refresh lock is an `flock` on a lock file of the entry's own
-///   (`.tokens.vault.ENTRY.refresh.lock` beside the vault), so processes that need the same
+///   (`.tokens.vault.refresh-ENTRY.lock` beside the vault), so processes that need the same
 ///   token make one request between them, while writes of other entries, `vaultcli put` and
 ///   rotations never wait for a network request.
 /// - Writes re-seal the vault under the vault's own lock, and record the token's origin; a
@@ -68,7 +68,8 @@ public struct VaultTokenStore: TokenStore {
 
     public func write(_ token: OAuthToken, for origin: TokenOrigin) async throws {
         let written = try await vault.update { entries in
-            if let stored = try entries.entry(named: entry)?.token, stored.obtainedAt > token.obtainedAt {
+            // A token of this client obtained later is kept; another client's is replaced.
+            if let stored = try entries.entry(named: entry), stored.origin == origin, stored.token.obtainedAt > token.obtainedAt {
                 return false
             }
             entries.set(VaultEntry(token: token, storedAt: clock.now, origin: origin), named: entry)
@@ -85,6 +86,6 @@ public struct VaultTokenStore: TokenStore {
         let (folder, name) = AtomicFile.split(vault.path)
         let plain = entry.utf8.count <= 64 && entry.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
         let tag = plain && !entry.isEmpty ? entry : "x" + String(entry.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }, radix: 16)
-        return folder + "/." + name + "." + tag + ".refresh.lock"
+        return folder + "/." + name + ".refresh-" + tag + ".lock"
     }
 }

@@ -9,7 +9,8 @@ enum TokenResponse {
     /// The token in a `200` response, or the error the response stands for.
     ///
     /// - Parameters:
-    ///   - response: What the transport returned.
+    ///   - status: The response's HTTP status.
+    ///   - body: The response's body.
     ///   - receivedAt: When the response arrived; the token's `obtainedAt`.
     ///   - defaultLifetime: The lifetime used when `expires_in` is absent.
     /// - Returns: The token.
@@ -17,22 +18,23 @@ enum TokenResponse {
     ///   object in a 4xx response, ``OAuthError/httpStatus(_:)`` for other non-2xx responses,
     ///   ``OAuthError/invalidTokenResponse(reason:)`` for anything else that is not a token.
     static func token(
-        from response: TransportResponse,
+        status: Int,
+        body: [UInt8],
         receivedAt: Date,
         defaultLifetime: TimeInterval
     ) throws(OAuthError) -> OAuthToken {
-        switch response.status {
+        switch status {
         case 200:
-            return try parseToken(response.body, receivedAt: receivedAt, defaultLifetime: defaultLifetime)
+            return try parseToken(body, receivedAt: receivedAt, defaultLifetime: defaultLifetime)
         case 201...299:
-            throw .invalidTokenResponse(reason: "HTTP \(response.status) instead of 200")
+            throw .invalidTokenResponse(reason: "HTTP \(status) instead of 200")
         case 400...499:
-            if let error = endpointError(response.body, status: response.status) {
+            if let error = endpointError(body, status: status) {
                 throw error
             }
-            throw .httpStatus(response.status)
+            throw .httpStatus(status)
         default:
-            throw .httpStatus(response.status)
+            throw .httpStatus(status)
         }
     }
 

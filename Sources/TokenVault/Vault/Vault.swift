@@ -49,7 +49,7 @@ public final class Vault: Sendable {
     /// Creates an empty vault sealed with the keyring's primary key.
     /// - Throws: `VaultError.alreadyExists` when the vault exists.
     package func create() throws {
-        try requireFolder()
+        try requireFolder()  // before the lock file, which would fail in a missing folder with a vaguer error
         try withLock { locked in
             guard !locked.exists else { throw VaultError.alreadyExists(path: path) }
             try locked.write(VaultEntries(EntryTable.empty(path: path)))

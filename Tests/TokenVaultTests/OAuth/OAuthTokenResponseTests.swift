@@ -8,7 +8,8 @@ import Testing
 
     func parse(_ body: String, status: Int = 200) throws(OAuthError) -> OAuthToken {
         try TokenResponse.token(
-            from: TransportResponse(status: status, body: Array(body.utf8)),
+            status: status,
+            body: Array(body.utf8),
             receivedAt: receivedAt,
             defaultLifetime: 900
         )

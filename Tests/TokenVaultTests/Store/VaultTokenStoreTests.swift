@@ -105,7 +105,7 @@ import Testing
                 _ = try await manager.token()
                 Issue.record("a missing folder went unnoticed")
             } catch let error as VaultError {
-                #expect(error.code == .fileNotFound && error.description.contains(folder))
+                #expect(error.code == .fileNotFound && error.description.contains("the folder \(folder) does not exist; create it first"))
             }
             #expect(server.tokenRequestCount == 0)
         }
@@ -242,7 +242,7 @@ import Testing
         }
         #expect(try vault.contents().entries.keys.sorted() == ["other", "put-by-hand"])
         #expect(paypal.refreshLockPath != VaultTokenStore(vault: vault, entry: "other").refreshLockPath)
-        #expect(VaultTokenStore(vault: vault, entry: "a/b").refreshLockPath.hasPrefix(dir.path + "/.tokens.vault.x"))
+        #expect(VaultTokenStore(vault: vault, entry: "a/b").refreshLockPath.hasPrefix(dir.path + "/.tokens.vault.refresh-x"))
     }
 
     @Test func logsNeverContainTheSecretOrTheToken() async throws {
