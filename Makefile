@@ -17,3 +17,10 @@ test: deps
 
 demo: deps
 	@./examples/demo.sh
+
+# Every operation against its physical floor, in one release run (ARGS=--json for JSON).
+bench: deps
+	$(SWIFT) build -c release --product benchmark
+	$(SWIFT) build -c release --product benchmark-hello
+	$(SWIFT) build -c release --product vaultcli
+	"$$($(SWIFT) build -c release --show-bin-path)/benchmark" $(ARGS)

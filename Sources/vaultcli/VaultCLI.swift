@@ -6,7 +6,7 @@ import TokenVault
 struct VaultCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vaultcli",
-        abstract: "Keep OAuth 2.0 client-credentials tokens sealed at rest (AES-256-GCM) and manage their keys.",
+        abstract: "Keep OAuth 2.0 client-credentials tokens sealed at rest (XAES-256-GCM) and manage their keys.",
         discussion: """
             Secrets never go on the command line: client secrets and passphrases are read from an \
             environment variable or a file (--client-secret-env/--client-secret-file, \

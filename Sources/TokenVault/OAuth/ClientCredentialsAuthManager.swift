@@ -92,7 +92,9 @@ public final class ClientCredentialsAuthManager: Sendable {
         self.clock = clock
         self.onStoreFailure = onStoreFailure
         self.logger = logger
-        self.state = Mutex(State(current: credentials.oAuthToken, last: credentials.oAuthToken))
+        var state = State()
+        if let token = credentials.oAuthToken { _ = state.store(token, clockSkew: credentials.oAuthClockSkew) }
+        self.state = Mutex(state)
     }
 
     /// The URL tokens are requested from.
@@ -109,7 +111,7 @@ public final class ClientCredentialsAuthManager: Sendable {
 
     /// The token held now, expired or not; `nil` before the first one or after ``invalidate(_:)``.
     public var currentToken: OAuthToken? {
-        state.withLock { $0.current }
+        state.withLock { $0.current?.token }
     }
 
     /// A valid token: the held one while it has not expired, otherwise a new one.
@@ -123,11 +125,10 @@ public final class ClientCredentialsAuthManager: Sendable {
     ///   such as a missing keyring) when it could not be read or locked; or whatever the provider
     ///   hook threw.
     nonisolated(nonsending) public func token() async throws -> OAuthToken {
-        let skew = clockSkew
-        let now = clock.now
+        let now = clock.now.timeIntervalSinceReferenceDate
         let step = state.withLock { state -> Step in
-            if let token = state.current, !token.isExpired(at: now, clockSkew: skew) {
-                return .ready(token)
+            if let current = state.current, now < current.expiredAt {
+                return .ready(current.token)
             }
             state.waitingCallers += 1
             if let refresh = state.refresh {
@@ -163,7 +164,13 @@ public final class ClientCredentialsAuthManager: Sendable {
     ///
     /// - Returns: The header value of ``token()``'s token.
     nonisolated(nonsending) public func authorizationHeader() async throws -> String {
-        try await token().authorizationHeaderValue
+        // The hot path: the header was formatted when the token became current; only it and the
+        // expiry instant are read under the lock.
+        let now = clock.now.timeIntervalSinceReferenceDate
+        if let header = state.withLock({ $0.current.flatMap { now < $0.expiredAt ? $0.header : nil } }) {
+            return header
+        }
+        return try await token().authorizationHeaderValue
     }
 
     /// Makes `token` the current token, e.g. one the application obtained itself.
@@ -174,7 +181,8 @@ public final class ClientCredentialsAuthManager: Sendable {
     ///
     /// - Parameter token: The new current token.
     public func setToken(_ token: OAuthToken) async {
-        let changed = state.withLock { $0.store(token) }
+        let skew = clockSkew
+        let changed = state.withLock { $0.store(token, clockSkew: skew) }
         guard changed else { return }
         if let store { await write(token, to: store) }
         await tokenDidChange(to: token)
@@ -192,7 +200,7 @@ public final class ClientCredentialsAuthManager: Sendable {
     @discardableResult
     public func invalidate(_ token: OAuthToken) -> Bool {
         state.withLock { state in
-            guard let current = state.current, current == token else {
+            guard let current = state.current?.token, current == token else {
                 return false
             }
             state.current = nil
@@ -219,9 +227,10 @@ public final class ClientCredentialsAuthManager: Sendable {
             )
             throw error
         }
+        let skew = clockSkew
         let changed = state.withLock { state in
             state.finishRefresh(id)
-            return state.store(token)
+            return state.store(token, clockSkew: skew)
         }
         if changed {
             await tokenDidChange(to: token)
@@ -325,7 +334,7 @@ public final class ClientCredentialsAuthManager: Sendable {
     /// hooks). Values shorter than 8 characters are left alone: they cannot be told apart from
     /// ordinary words.
     func redacted(_ text: String) -> String {
-        let tokens = state.withLock { [$0.current?.accessToken, $0.last?.accessToken] }
+        let tokens = state.withLock { [$0.current?.token.accessToken, $0.last?.accessToken] }
         var result = text
         for secret in [credentials.oAuthClientSecret] + tokens.compactMap({ $0 }) where secret.count >= 8 {
             result = result.replacingOccurrences(of: secret, with: "<redacted>")
@@ -338,7 +347,7 @@ extension ClientCredentialsAuthManager {
     /// What the manager holds, behind its lock.
     struct State {
         /// The token handed out by ``token()`` while valid.
-        var current: OAuthToken?
+        var current: Current?
         /// The last token known, kept after ``invalidate(_:)`` for the provider hook.
         var last: OAuthToken?
         /// The refresh in flight, shared by all callers.
@@ -348,9 +357,9 @@ extension ClientCredentialsAuthManager {
         var waitingCallers = 0
 
         /// Makes `token` current and last; returns whether it differs from the last one.
-        mutating func store(_ token: OAuthToken) -> Bool {
+        mutating func store(_ token: OAuthToken, clockSkew: TimeInterval) -> Bool {
             let changed = !(last.map { $0 == token } ?? false)
-            current = token
+            current = Current(token, clockSkew: clockSkew)
             last = token
             return changed
         }
@@ -360,6 +369,22 @@ extension ClientCredentialsAuthManager {
             if refresh?.id == id {
                 refresh = nil
             }
+        }
+    }
+
+    /// The current token with what the hot path needs, worked out once when it became current.
+    struct Current {
+        let token: OAuthToken
+        /// The `Authorization` header value.
+        let header: String
+        /// When it counts as expired (``OAuthToken/isExpired(at:clockSkew:)``), in seconds since
+        /// the reference date.
+        let expiredAt: TimeInterval
+
+        init(_ token: OAuthToken, clockSkew: TimeInterval) {
+            self.token = token
+            header = token.authorizationHeaderValue
+            expiredAt = token.expiredAt(clockSkew: clockSkew).timeIntervalSinceReferenceDate
         }
     }
 

@@ -74,9 +74,15 @@ public struct OAuthToken: Sendable, Hashable {
     ///   - clockSkew: Seconds to treat the token as expired early (`oAuthClockSkew`).
     /// - Returns: `true` when a new token is needed.
     public func isExpired(at now: Date = Date(), clockSkew: TimeInterval) -> Bool {
+        now >= expiredAt(clockSkew: clockSkew)
+    }
+
+    /// The instant from which ``isExpired(at:clockSkew:)`` is `true`: `expiresAt` less the skew,
+    /// capped at half the lifetime.
+    func expiredAt(clockSkew: TimeInterval) -> Date {
         let lifetime = max(0, expiresAt.timeIntervalSince(obtainedAt))
         let skew = min(max(0, clockSkew), lifetime / 2)
-        return now >= expiresAt.addingTimeInterval(-skew)
+        return expiresAt.addingTimeInterval(-skew)
     }
 
     /// The `Authorization` header value, e.g. `Bearer A21AA...`.

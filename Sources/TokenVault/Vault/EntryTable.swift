@@ -306,8 +306,11 @@ extension UnsafeRawBufferPointer {
 }
 
 extension Date {
-    /// Whole milliseconds since 1970, as format 2 stores dates.
+    /// Whole milliseconds since 1970, as format 2 stores dates; a date beyond ±2^53 ms (about
+    /// 285,000 years) is clamped to it rather than trapping.
     fileprivate var milliseconds: Int64 {
-        Int64((timeIntervalSince1970 * 1000).rounded())
+        let limit = 9_007_199_254_740_992.0
+        let value = (timeIntervalSince1970 * 1000).rounded()
+        return value.isNaN ? 0 : Int64(min(max(value, -limit), limit))
     }
 }

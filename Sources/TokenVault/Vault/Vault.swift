@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 
-/// A vault file: named OAuth tokens sealed with AES-256-GCM under a key from a ``Keyring``.
+/// A vault file: named OAuth tokens sealed with XAES-256-GCM (AES-256-GCM under a key derived for
+/// every write) from a key of a ``Keyring``.
 ///
 /// Reads need no lock: writes replace the file atomically, so a reader sees the old file or the
 /// new one. Writes are read-modify-write under the vault's `flock` (`PATH.lock`), so concurrent

@@ -9,7 +9,11 @@ import Testing
     static let keyBytes = Array(UInt8(0x00)...UInt8(0x1f))
     static let vaultNonce = Array(UInt8(0xa0)...UInt8(0xab))
     static let keyringNonce = Array(UInt8(0xb0)...UInt8(0xbb))
+    static let vaultNonceV2 = Array(UInt8(0xc0)...UInt8(0xd7))
+    static let keyringNonceV2 = Array(UInt8(0xe0)...UInt8(0xf7))
     static let passphrase = "correct horse battery staple"
+    static let scrypt = Scrypt(logN: 10, r: 8, p: 1)
+    static let salt = Array(UInt8(0x20)...UInt8(0x2f))
 
     /// The one entry of the example vault, as the document describes it.
     static let expectedEntry = VaultEntry(
@@ -46,6 +50,11 @@ import Testing
     }
 
     static func key() throws -> SymmetricKey { try SymmetricKey(bytes: keyBytes) }
+
+    /// The example keyring's one key.
+    static func keys() throws -> [KeyringKey] {
+        [KeyringKey(info: KeyInfo(id: keyID, state: .primary, createdAt: Date(timeIntervalSince1970: 1_700_000_000)), key: try key())]
+    }
 
     /// Bytes as lowercase hex, so that a mismatch is readable in the test output.
     static func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
@@ -163,5 +172,134 @@ import Testing
         #expect(entry.token.nonce == nil)
         #expect(entry.token.expiresIn == nil)
         #expect(Self.milliseconds(entry.token.expiresAt) == 1_700_003_600_000)
+    }
+
+    // MARK: Format 2
+
+    @Test func v2UnprotectedKeyringIsTheKeyListWithItsLengthAndChecksum() throws {
+        let bytes = try Self.hexExample("v2-keyring-hex")
+        let file = try KeyringFile.decode(bytes, path: "example.keys") { _, _ in nil }
+        #expect(file.keys.count == 1)
+        let key = try #require(file.key(id: Self.keyID))
+        #expect(key.info.state == .primary)
+        #expect(key.info.createdAt == Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(key.key == (try Self.key()))
+        if case .passphrase = file.protection { Issue.record("decoded as protected") }
+
+        // Protection 0 has no nonce: encoding the example key gives exactly the documented bytes.
+        #expect(Self.hex(try KeyringFile(keys: try Self.keys(), protection: .none).encoded()) == Self.hex(bytes))
+        #expect(bytes.count == 10 + 130 + 32)
+        #expect(Self.hex(try SHA256.hash(Array(bytes.dropLast(32)))) == Self.hex(bytes.suffix(32)))
+
+        // A damaged byte fails the checksum; a byte after it is refused.
+        var damaged = bytes
+        damaged[20] ^= 0x01
+        #expect(throws: VaultError.malformed(path: "k", reason: "checksum mismatch: the file is damaged")) {
+            try KeyringFile.decode(damaged, path: "k") { _, _ in nil }
+        }
+        #expect(throws: VaultError.malformed(path: "k", reason: "1 unexpected bytes after the tag")) {
+            try KeyringFile.decode(bytes + [0x0a], path: "k") { _, _ in nil }
+        }
+        #expect(throws: VaultError.malformed(path: "k", reason: "truncated (171 bytes)")) {
+            try KeyringFile.decode(Array(bytes.dropLast()), path: "k") { _, _ in nil }
+        }
+    }
+
+    @Test func v2EntryTableIsTheDocumentedRecord() throws {
+        let bytes = try Self.hexExample("v2-table-hex")
+        #expect(Self.hex(EntryTable.encode(["paypal": Self.expectedEntry])) == Self.hex(bytes))
+        #expect(EntryTable.encode([:]) == [0, 0, 0, 0])
+
+        let table = try EntryTable(plaintext: bytes, path: "example.vault")
+        #expect(table.count == 1)
+        #expect(try table.entry(named: "paypal") == Self.expectedEntry)
+        #expect(try table.entry(named: "paypal2") == nil)
+        #expect(try table.allEntries() == ["paypal": Self.expectedEntry])
+
+        // Bytes after a record's last field (inside its length) are ignored.
+        var extended = bytes
+        extended[11] += 3
+        extended += [0x01, 0x02, 0x03]
+        #expect(try EntryTable(plaintext: extended, path: "v").entry(named: "paypal") == Self.expectedEntry)
+        // A record cut short is malformed.
+        var cut = bytes
+        cut[11] -= 1
+        #expect(throws: VaultError.malformed(path: "v", reason: "entry record truncated")) {
+            try EntryTable(plaintext: cut, path: "v").entry(named: "paypal")
+        }
+    }
+
+    @Test func v2VaultIsTheTableSealedWithXAES256GCM() throws {
+        let bytes = try Self.hexExample("v2-vault-hex")
+        let table = try Self.hexExample("v2-table-hex")
+        let key = try Self.key()
+        let sealed = try VaultFile.seal(table, keyID: Self.keyID, key: key, nonce: Self.vaultNonceV2)
+        #expect(sealed.count == 50 + table.count + 16)
+        #expect(Self.hex(sealed) == Self.hex(bytes))
+
+        // The documented derived key and GCM nonce; AES-256-GCM under them, with the 50-byte
+        // header as additional data, gives the same bytes.
+        let derived = try XAES256GCM.deriveKey(key: key, nonce: Self.vaultNonceV2)
+        #expect(derived.key.withUnsafeBytes { Self.hex($0) } == "2831d8fdc7f6fe596b6a55ab2df3cd8184d37314129e443ed7a12cd590fd51df")
+        #expect(derived.gcmNonce == Array(UInt8(0xcc)...UInt8(0xd7)))
+        let header = Array(bytes[0..<50])
+        let box = try AESGCM.seal(table, using: derived.key, nonce: derived.gcmNonce, authenticating: header)
+        #expect(Self.hex(header + box.ciphertext + box.tag) == Self.hex(bytes))
+
+        let opened = try VaultFile.open(bytes, path: "example.vault", keyringPath: "example.keys") {
+            $0 == Self.keyID ? key : nil
+        }
+        #expect(opened.formatVersion == 2)
+        #expect(opened.keyID == Self.keyID)
+        #expect(try opened.table.entry(named: "paypal") == Self.expectedEntry)
+        #expect(try opened.table.allEntries() == ["paypal": Self.expectedEntry])
+
+        #expect(throws: VaultError.malformed(path: "v", reason: "truncated (259 bytes)")) {
+            try VaultFile.open(Array(bytes.dropLast()), path: "v", keyringPath: "k") { _ in key }
+        }
+        #expect(throws: VaultError.malformed(path: "v", reason: "1 unexpected bytes after the tag")) {
+            try VaultFile.open(bytes + [0], path: "v", keyringPath: "k") { _ in key }
+        }
+        var changedNonce = bytes
+        changedNonce[22] ^= 0x01
+        #expect(throws: VaultError.authenticationFailed(path: "v")) {
+            try VaultFile.open(changedNonce, path: "v", keyringPath: "k") { _ in key }
+        }
+    }
+
+    @Test func v2ProtectedKeyringIsTheKeyListSealedWithXAES256GCM() throws {
+        let bytes = try Self.hexExample("v2-protected-keyring-hex")
+        let derived = try Self.scrypt.deriveKey(passphrase: Array(Self.passphrase.utf8), salt: Self.salt)
+        #expect(derived.withUnsafeBytes { Self.hex($0) } == "b1aa361090d651e82c90e381b4d002569bd01fe28aa72edbcd49c1097e509eba")
+        let file = KeyringFile(keys: try Self.keys(), protection: .passphrase(scrypt: Self.scrypt, salt: Self.salt, key: derived))
+        #expect(Self.hex(try file.encoded(nonce: Self.keyringNonceV2)) == Self.hex(bytes))
+
+        let decoded = try KeyringFile.decode(bytes, path: "example.keys") { scrypt, salt in
+            #expect(scrypt == Self.scrypt)
+            #expect(salt == Self.salt)
+            return try scrypt.deriveKey(passphrase: Array(Self.passphrase.utf8), salt: salt)
+        }
+        #expect(decoded.keys.count == 1)
+        #expect(decoded.primary.info == (try Self.keys())[0].info)
+        #expect(decoded.key(id: Self.keyID)?.key == (try Self.key()))
+
+        // The documented per-message key; the plaintext is the unprotected keyring's key list.
+        let perMessage = try XAES256GCM.deriveKey(key: derived, nonce: Self.keyringNonceV2)
+        #expect(perMessage.key.withUnsafeBytes { Self.hex($0) } == "37a4ad0bb11d6ae3e461118956b4e798786991bb0d5a18be5bcb20209f4fd566")
+        #expect(perMessage.gcmNonce == Array(UInt8(0xec)...UInt8(0xf7)))
+        let keyList = Array(try Self.hexExample("v2-keyring-hex")[10..<140])
+        let plaintext = try XAES256GCM.open(
+            Array(bytes[59..<(59 + 130)]), tag: Array(bytes[(59 + 130)...]), nonce: Self.keyringNonceV2, using: derived,
+            authenticating: Array(bytes[0..<59]))
+        #expect(plaintext == keyList)
+
+        #expect(throws: VaultError.passphraseRequired(path: "example.keys")) {
+            try KeyringFile.decode(bytes, path: "example.keys") { _, _ in nil }
+        }
+        #expect(throws: VaultError.authenticationFailed(path: "k")) {
+            try KeyringFile.decode(bytes, path: "k") { scrypt, salt in
+                try scrypt.deriveKey(passphrase: Array("wrong passphrase".utf8), salt: salt)
+            }
+        }
     }
 }

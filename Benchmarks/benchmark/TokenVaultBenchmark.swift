@@ -1,0 +1,184 @@
+import ExampleTokenServer
+import Foundation
+import Synchronization
+import TokenVault
+
+/// Measures TokenVault against the physical floor of each operation, in one run on one machine,
+/// and how cost grows with the number of vault entries. Build and run it in release:
+///
+///     make bench              # a table
+///     make bench ARGS=--json  # one JSON object
+///
+/// Every measurement and its floor are sampled alternately in the same run; `ratio` is the
+/// median of the measurement over the median of its floor.
+@main
+struct TokenVaultBenchmark {
+    static func main() async throws {
+        let json = CommandLine.arguments.contains("--json")
+        let work = try Workspace()
+        defer { work.remove() }
+        let server = try await ExampleTokenServer.start(clients: [.init(id: "bench-client", secret: "bench-secret")])
+        var results: [(key: String, measurement: Measurement, target: Double)] = []
+        func record(_ key: String, _ measurement: Measurement, target: Double) {
+            results.append((key, measurement, target))
+            if !json { FileHandle.standardError.write(Data("measured \(key)\n".utf8)) }
+        }
+
+        // A manager holding a valid token (fetched once from the local endpoint, and stored).
+        let environment = OAuthEnvironment.custom(tokenURL: server.tokenURL)
+        let credentials = ClientCredentialsAuthCredentials(oAuthClientId: "bench-client", oAuthClientSecret: "bench-secret")
+        let oneEntry = try work.vault("one")
+        let manager = ClientCredentialsAuthManager(
+            credentials: credentials, environment: environment, store: VaultTokenStore(vault: oneEntry, entry: "paypal"))
+        let header = try await manager.authorizationHeader()
+        let validUntil = Date().addingTimeInterval(3600).timeIntervalSinceReferenceDate
+        let floorHeader = Mutex(header)
+
+        record("authHeader", try await sampled(400, batch: 20_000, {
+            consume(try await manager.authorizationHeader().utf8.count)
+        }, floor: {
+            let now = Date().timeIntervalSinceReferenceDate
+            consume(floorHeader.withLock { now < validUntil ? $0 : "" }.utf8.count)
+        }), target: 1.5)
+
+        record("authHeaderContended", try await contended(tasks: 8, samples: 100, batch: 5_000, {
+            consume(try await manager.authorizationHeader().utf8.count)
+        }, floor: {
+            let now = Date().timeIntervalSinceReferenceDate
+            consume(floorHeader.withLock { now < validUntil ? $0 : "" }.utf8.count)
+        }), target: 2)
+
+        // Reads: a fresh Vault object each time (the keyring's keys are known, as in a service).
+        let big = try work.vault("big", entries: 10_000)
+        for (key, vault, target) in [("vaultOpen", oneEntry, 2.0), ("vaultOpen10k", big, 3.0)] {
+            let sealed = try Floors.SealedVault(path: vault.path, keyring: vault.keyring)
+            record(key, try await sampled(key == "vaultOpen" ? 3_000 : 200, {
+                consume(try Vault(path: vault.path, keyring: vault.keyring).entry(named: "paypal")?.token.accessToken.utf8.count ?? 0)
+            }, floor: {
+                consume(try sealed.readAndDecrypt(vault.path))
+            }), target: target)
+        }
+
+        // A restart: new keyring, vault, store and manager; a valid token stored; to the first header.
+        let sealedOne = try Floors.SealedVault(path: oneEntry.path, keyring: oneEntry.keyring)
+        record("restart", try await sampled(2_000, {
+            let vault = Vault(path: oneEntry.path, keyring: Keyring(path: oneEntry.keyring.path))
+            let restarted = ClientCredentialsAuthManager(
+                credentials: credentials, environment: environment, store: VaultTokenStore(vault: vault, entry: "paypal"))
+            consume(try await restarted.authorizationHeader().utf8.count)
+        }, floor: {
+            consume(try sealedOne.readAndDecrypt(oneEntry.path))
+        }), target: 3)
+
+        // Updates: one token stored, against a durable replace of a file of the same size.
+        for (key, vault, target) in [("vaultUpdate", oneEntry, 1.1), ("vaultUpdate10k", big, 2.0)] {
+            let size = Floors.read(vault.path).count
+            let floorFile = work.file("\(key).floor")
+            var counter = 0
+            record(key, try await sampled(key == "vaultUpdate" ? 300 : 60, {
+                counter += 1
+                try vault.store(OAuthToken(accessToken: "A21AA-update-\(counter)", expiresIn: 32400), as: "paypal")
+            }, floor: {
+                Floors.durableReplace(floorFile, with: [UInt8](repeating: 0x5a, count: size))
+            }), target: target)
+        }
+
+        // vaultcli token as a whole process, against a hello-world linked the same way.
+        let bin = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let arguments = ["token", "--name", "paypal", "--vault", oneEntry.path, "--keyring", oneEntry.keyring.path]
+        record("cliToken", try await sampled(60, {
+            try Floors.run(bin.appendingPathComponent("vaultcli"), arguments)
+        }, floor: {
+            try Floors.run(bin.appendingPathComponent("benchmark-hello"), [])
+        }), target: 1.3)
+
+        let scaling = try await Self.scaling(work)
+        let tokenRequests = server.tokenRequestCount
+        try await server.shutdown()
+
+        if json {
+            var object: [String: any Encodable] = Dictionary(uniqueKeysWithValues: results.map { ($0.key, $0.measurement as any Encodable) })
+            object["scaling"] = scaling
+            object["tokenRequests"] = tokenRequests
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(AnyEncodableObject(object)), as: UTF8.self))
+        } else {
+            Report.print(results, scaling: scaling, tokenRequests: tokenRequests)
+        }
+    }
+
+    /// `tasks` tasks at once, each calling `operation` `batch` times per sample; a sample is the
+    /// wall time of one round over `batch`, the cost of a call as one task sees it.
+    static func contended(
+        tasks: Int, samples: Int, batch: Int,
+        _ operation: @escaping @Sendable () async throws -> Void, floor: @escaping @Sendable () async throws -> Void
+    ) async throws -> Measurement {
+        func round(_ body: @escaping @Sendable () async throws -> Void) async throws -> Double {
+            try await nanoseconds {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<tasks { group.addTask { for _ in 0..<batch { try await body() } } }
+                    try await group.waitForAll()
+                }
+            } / Double(batch)
+        }
+        var measured: [Double] = []
+        var floors: [Double] = []
+        for _ in 0..<samples {
+            measured.append(try await round(operation))
+            floors.append(try await round(floor))
+        }
+        return Measurement(samples: measured, floor: floors)
+    }
+
+    /// Read, update and rotate at 1 to 10,000 entries.
+    static func scaling(_ work: Workspace) async throws -> [String: Scaling] {
+        let sizes = [1, 10, 100, 1_000, 10_000]
+        var read: [Double] = []
+        var update: [Double] = []
+        var rotate: [Double] = []
+        for size in sizes {
+            let vault = try work.vault("scale-\(size)", entries: size)
+            var times: [Double] = []
+            for _ in 0..<(size >= 1_000 ? 100 : 500) {
+                times.append(try await nanoseconds { consume(try Vault(path: vault.path, keyring: vault.keyring).entry(named: "paypal") == nil ? 0 : 1) })
+            }
+            read.append(Stats.median(times))
+            times = []
+            for i in 0..<30 {
+                times.append(try await nanoseconds { try vault.store(OAuthToken(accessToken: "A21AA-\(i)", expiresIn: 60), as: "paypal") })
+            }
+            update.append(Stats.median(times))
+            times = []
+            for _ in 0..<10 {
+                times.append(try await nanoseconds { _ = try vault.keyring.rotate(vaultPaths: [vault.path], retireOld: true) })
+            }
+            rotate.append(Stats.median(times))
+            FileHandle.standardError.write(Data("scaled \(size)\n".utf8))
+        }
+        return [
+            "read": Scaling(sizes: sizes, medianNs: read), "update": Scaling(sizes: sizes, medianNs: update),
+            "rotate": Scaling(sizes: sizes, medianNs: rotate),
+        ]
+    }
+}
+
+/// A JSON object of mixed values.
+struct AnyEncodableObject: Encodable {
+    let values: [String: any Encodable]
+
+    init(_ values: [String: any Encodable]) { self.values = values }
+
+    func encode(to encoder: any Encoder) throws {
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        var container = encoder.container(keyedBy: Key.self)
+        for (key, value) in values {
+            try container.encode(value, forKey: Key(stringValue: key))
+        }
+    }
+}
