@@ -25,6 +25,6 @@ enum Report {
             Swift.print(pad(name, 10) + s.medianNs.map { pad(ns($0), 11) }.joined() + String(format: "%.2f", s.growthExponent))
         }
         Swift.print("")
-        Swift.print("token requests during the benchmark: \(tokenRequests) (the first fetch; a stored valid token costs none)")
+        Swift.print("token requests during the benchmark: \(tokenRequests) (the vaults hold a valid token; a restart must not fetch)")
     }
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <openssl/core_names.h>
+#include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -28,29 +29,33 @@ static inline int COpenSSL_GCM_set_tag(EVP_CIPHER_CTX *ctx, const void *tag, int
     return EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, length, (void *)tag);
 }
 
-/// AES-256-CMAC (NIST SP 800-38B) of `msg` under the 32-byte `key`, through OpenSSL's "CMAC"
-/// EVP_MAC with cipher AES-256-CBC; writes the 16-byte tag to `out`. OpenSSL computes the
-/// subkeys itself and cleanses its context when it is freed. Returns 1 on success, 0 on failure
-/// (the reason is on OpenSSL's error queue).
-static inline int COpenSSL_CMAC_AES256(const uint8_t key[32], const uint8_t *msg, size_t length, uint8_t out[16]) {
-    EVP_MAC *mac = EVP_MAC_fetch(NULL, "CMAC", NULL);
-    if (mac == NULL) {
+/// The XAES-256-GCM key derivation (C2SP XAES-256-GCM): `CMAC(K, M1) || CMAC(K, M2)` with
+/// `Mi = 0x00 || i || 'X' || 0x00 || N[:12]`, AES-256-CMAC (NIST SP 800-38B) being OpenSSL's
+/// "CMAC" EVP_MAC (`mac`, fetched once by the caller) with cipher AES-256-CBC. One context serves
+/// both blocks: re-initialised without a key, it keeps the key schedule and subkeys. OpenSSL
+/// cleanses the context when it is freed. Writes 32 bytes to `out`; returns 1 on success, 0 on
+/// failure (the reason is on OpenSSL's error queue).
+static inline int COpenSSL_XAES256_derive_key(EVP_MAC *mac, const uint8_t key[32], const uint8_t nonce[12], uint8_t out[32]) {
+    EVP_MAC_CTX *context = EVP_MAC_CTX_new(mac);
+    if (context == NULL) {
         return 0;
     }
-    EVP_MAC_CTX *context = EVP_MAC_CTX_new(mac);
     char cipher[] = "AES-256-CBC";
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0),
         OSSL_PARAM_construct_end(),
     };
+    uint8_t message[16] = {0x00, 0x01, 0x58, 0x00};
+    memcpy(message + 4, nonce, 12);
     size_t written = 0;
-    int ok = context != NULL
-        && EVP_MAC_init(context, key, 32, params) == 1
-        && EVP_MAC_update(context, msg, length) == 1
-        && EVP_MAC_final(context, out, &written, 16) == 1
-        && written == 16;
+    int ok = EVP_MAC_init(context, key, 32, params) == 1
+        && EVP_MAC_update(context, message, 16) == 1
+        && EVP_MAC_final(context, out, &written, 16) == 1 && written == 16;
+    message[1] = 0x02;
+    ok = ok && EVP_MAC_init(context, NULL, 0, NULL) == 1
+        && EVP_MAC_update(context, message, 16) == 1
+        && EVP_MAC_final(context, out + 16, &written, 16) == 1 && written == 16;
     EVP_MAC_CTX_free(context);
-    EVP_MAC_free(mac);
     return ok;
 }
 

@@ -17,7 +17,8 @@ package enum XAES256GCM {
     ///
     /// The KDF input for counter *i* is `[i]₁₆ || "X" || 0x00 || N[:12]`, one complete 128-bit
     /// block, so `AES-256-CMAC(K, M_i)` is exactly the specification's `AES-256_K(M_i ⊕ K1)` with
-    /// `L = AES-256_K(0¹²⁸)` and `K1` from `L`; OpenSSL's CMAC computes `L` and `K1` itself.
+    /// `L = AES-256_K(0¹²⁸)` and `K1` from `L`; OpenSSL's CMAC computes `L` and `K1` itself
+    /// (`COpenSSL_XAES256_derive_key` in `COpenSSL.h`).
     ///
     /// - Parameters:
     ///   - key: The 256-bit input key *K*.
@@ -26,22 +27,25 @@ package enum XAES256GCM {
     /// - Throws: `CryptoError.incorrectParameterSize` unless `nonce` has 24 bytes.
     package static func deriveKey(key: SymmetricKey, nonce: [UInt8]) throws -> (key: SymmetricKey, gcmNonce: [UInt8]) {
         guard nonce.count == nonceByteCount else { throw CryptoError.incorrectParameterSize }
-        // M_1 = 0x00 0x01 'X' 0x00 || N[:12]; M_2 differs in the counter byte. Both are public.
-        var message: [UInt8] = [0x00, 0x01, 0x58, 0x00] + nonce[..<12]
+        guard let mac = cmac else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
         var derived = [UInt8](repeating: 0, count: SymmetricKey.byteCount)
         defer { derived.cleanse() }
-        try key.withUnsafeBytes { keyBytes in
-            for counter: UInt8 in 1...2 {
-                message[1] = counter
-                let ok = derived.withUnsafeMutableBufferPointer { out in
-                    COpenSSL_CMAC_AES256(
-                        keyBytes.baseAddress, message, message.count, out.baseAddress! + 16 * Int(counter - 1))
+        let ok = key.withUnsafeBytes { keyBytes in
+            nonce.withUnsafeBufferPointer { nonceBytes in
+                derived.withUnsafeMutableBufferPointer { out in
+                    COpenSSL_XAES256_derive_key(
+                        mac, keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), nonceBytes.baseAddress!, out.baseAddress!)
                 }
-                guard ok == 1 else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
             }
         }
+        guard ok == 1 else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
         return (try SymmetricKey(bytes: derived), Array(nonce[12...]))
     }
+
+    /// OpenSSL's CMAC implementation, fetched once: fetching it looks it up among the providers,
+    /// which costs more than the two CMAC blocks themselves. `EVP_MAC` objects are immutable and
+    /// may be shared between threads.
+    nonisolated(unsafe) private static let cmac: OpaquePointer? = EVP_MAC_fetch(nil, "CMAC", nil)
 
     /// Seals `plaintext` under `key`.
     ///

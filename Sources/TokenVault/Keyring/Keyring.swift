@@ -22,7 +22,9 @@ public final class Keyring: Sendable {
     let passphrase: Passphrase?
     /// The keyring as last read or written, so that vault reads need no disk access for keys
     /// they already know; reloaded when a vault names an unknown key id.
-    private let cached: Mutex<KeyringFile?>
+    /// With the SHA-256 of its file (never the bytes: they may hold keys in the clear), so that
+    /// reading an unchanged file again does not decode it again.
+    private let cached: Mutex<(file: KeyringFile, digest: [UInt8])?>
 
     /// A keyring at `path`, opened lazily on first use.
     ///
@@ -80,7 +82,7 @@ public final class Keyring: Sendable {
     /// Reads the keyring from disk.
     /// - Throws: ``VaultError``; a missing file is reported as a missing keyring, with the fix.
     package func load() throws -> KeyringFile {
-        let bytes: [UInt8]
+        var bytes: [UInt8]
         do {
             try FilePermissions.requireOwnerOnly(path)
             bytes = try AtomicFile.read(path)
@@ -89,14 +91,19 @@ public final class Keyring: Sendable {
         } catch {
             throw VaultError(error)
         }
-        let previous = cached.withLock { $0 }
+        defer { bytes.cleanse() }
+        let digest = try SHA256.hash(bytes)
+        if let file = cached.withLock({ $0?.digest == digest ? $0?.file : nil }) {
+            return file
+        }
+        let previous = cached.withLock { $0?.file }
         let file = try KeyringFile.decode(bytes, path: path) { scrypt, salt in
             if case .passphrase(let known, let knownSalt, let key) = previous?.protection, known == scrypt, knownSalt == salt {
                 return key
             }
             return try passphrase?.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
         }
-        cached.withLock { $0 = file }
+        cached.withLock { $0 = (file, digest) }
         return file
     }
 
@@ -108,7 +115,7 @@ public final class Keyring: Sendable {
     /// The key with this id, reading the file again when the cached copy does not know it (the
     /// keyring may have been rotated by another process).
     package func key(id: String) throws -> SymmetricKey? {
-        if let key = cached.withLock({ $0?.key(id: id)?.key }) { return key }
+        if let key = cached.withLock({ $0?.file.key(id: id)?.key }) { return key }
         return try load().key(id: id)?.key
     }
 
@@ -132,7 +139,8 @@ public final class Keyring: Sendable {
             AtomicFile.removeStaleTemporaries(of: path)
             try AtomicFile.replace(path, with: bytes)
         }
-        cached.withLock { $0 = file }
+        let digest = try SHA256.hash(bytes)
+        cached.withLock { $0 = (file, digest) }
     }
 
     private func lockFile() throws -> FileLock {

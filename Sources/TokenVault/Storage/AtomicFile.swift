@@ -19,17 +19,22 @@ package enum AtomicFile {
             throw errno == ENOENT ? .notFound(path: path) : .io(path: path, operation: "open", errno: errno)
         }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .io(path: path, operation: "fstat", errno: errno) }
+        // Read the size fstat gives in one call (and one more byte, to notice a file that grew).
+        var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
+        var count = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count == bytes.count { bytes += [UInt8](repeating: 0, count: max(bytes.count, 4096)) }
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .io(path: path, operation: "read", errno: errno)
             }
             if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
+            count += n
         }
+        bytes.removeLast(bytes.count - count)
         return bytes
     }
 

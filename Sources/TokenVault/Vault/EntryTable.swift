@@ -76,19 +76,24 @@ package struct EntryTable: Sendable {
     /// records that do not change are copied as they are. The caller cleanses the result.
     package func applying(_ changes: [String: VaultEntry?]) throws -> [UInt8] {
         let changed = changes.map { (name: Array($0.key.utf8), entry: $0.value) }.sorted { compare($0.name, $1.name) < 0 }
+        var count = self.count
+        for change in changed {
+            let present = try entry(named: String(decoding: change.name, as: UTF8.self)) != nil
+            count += (change.entry == nil ? 0 : 1) - (present ? 1 : 0)
+        }
         return try plaintext.withUnsafeBytes { bytes in
-            var writer = TableWriter(reservingCapacity: bytes.count + 512 * changed.count)
+            var writer = TableWriter(count: count, recordsCapacity: bytes.count + 512 * changed.count)
             var next = changed.startIndex
-            for index in 0..<count {
+            for index in 0..<self.count {
                 let record = try self.record(index, in: bytes)
                 var reader = RecordReader(record, path: path)
-                let name = Array(try reader.field())
+                let name = try reader.field()
                 while next < changed.endIndex, compare(changed[next].name, name) < 0 {
                     if let entry = changed[next].entry { writer.append(entry, named: changed[next].name) }
                     next += 1
                 }
                 if next < changed.endIndex, compare(changed[next].name, name) == 0 {
-                    if let entry = changed[next].entry { writer.append(entry, named: name) }
+                    if let entry = changed[next].entry { writer.append(entry, named: changed[next].name) }
                     next += 1
                 } else {
                     writer.append(record: record)
@@ -97,17 +102,17 @@ package struct EntryTable: Sendable {
             for change in changed[next...] {
                 if let entry = change.entry { writer.append(entry, named: change.name) }
             }
-            return writer.finish()
+            return try writer.finish(path: path)
         }
     }
 
     /// The plaintext of a table holding `entries`. The caller cleanses the result.
     package static func encode(_ entries: [String: VaultEntry]) -> [UInt8] {
-        var writer = TableWriter(reservingCapacity: 256 * entries.count + 4)
+        var writer = TableWriter(count: entries.count, recordsCapacity: 256 * entries.count)
         for (name, entry) in entries.map({ (Array($0.key.utf8), $0.value) }).sorted(by: { compare($0.0, $1.0) < 0 }) {
             writer.append(entry, named: name)
         }
-        return writer.finish()
+        return try! writer.finish(path: "")  // exactly `entries.count` records were appended
     }
 
     /// The bytes of record `index`, bounds-checked.
@@ -124,46 +129,62 @@ package struct EntryTable: Sendable {
 }
 
 /// Bytewise order of UTF-8 names: negative, zero or positive.
-private func compare(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Int {
-    var i = a.makeIterator()
-    var j = b.makeIterator()
-    while true {
-        switch (i.next(), j.next()) {
-        case (nil, nil): return 0
-        case (nil, _): return -1
-        case (_, nil): return 1
-        case let (x?, y?) where x != y: return x < y ? -1 : 1
-        default: continue
-        }
-    }
+private func compare(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Int {
+    a.withUnsafeBytes { compare($0, b) }
 }
 
-/// Builds a table: records first, then the index in front of them.
-private struct TableWriter {
-    private var index: [UInt8] = []
-    private var records: [UInt8] = []
+private func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    a.withUnsafeBytes { x in b.withUnsafeBytes { y in compare(x, y) } }
+}
 
-    init(reservingCapacity capacity: Int) {
-        records.reserveCapacity(capacity)
+private func compare(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Int {
+    -compare(b, a)
+}
+
+private func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let common = min(a.count, b.count)
+    if common > 0 {
+        let order = memcmp(a.baseAddress!, b.baseAddress!, common)
+        if order != 0 { return Int(order) }
+    }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+}
+
+/// Builds a table of a known number of records in one buffer: the index in front, filled in
+/// as the records are appended behind it.
+private struct TableWriter {
+    private var bytes: [UInt8]
+    private let count: Int
+    private let recordsStart: Int
+    private var appended = 0
+    private var overflowed = false
+
+    init(count: Int, recordsCapacity: Int) {
+        self.count = count
+        recordsStart = 4 + 8 * count
+        bytes = [UInt8](repeating: 0, count: recordsStart)
+        bytes.reserveCapacity(recordsStart + recordsCapacity)
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: UInt32(count).bigEndian, toByteOffset: 0, as: UInt32.self) }
     }
 
     mutating func append(record: UnsafeRawBufferPointer) {
-        appendSlot(length: record.count)
-        records.append(contentsOf: record)
+        let start = bytes.count
+        bytes.append(contentsOf: record)
+        fillSlot(from: start)
     }
 
     /// Encodes one record (docs/FORMAT.md, "Entry record").
     mutating func append(_ entry: VaultEntry, named name: [UInt8]) {
-        let start = records.count
+        let start = bytes.count
         let token = entry.token
         string(name)
         string(Array(token.accessToken.utf8))
         string(Array(token.tokenType.utf8))
         if let expiresIn = token.expiresIn {
-            records.append(1)
+            bytes.append(1)
             int64(Int64(expiresIn))
         } else {
-            records.append(0)
+            bytes.append(0)
         }
         optional(token.scope)
         int64(token.obtainedAt.milliseconds)
@@ -174,44 +195,51 @@ private struct TableWriter {
         optional(entry.tokenURL)
         optional(entry.clientID)
         optional(entry.requestedScope)
-        appendSlot(length: records.count - start, at: start)
+        fillSlot(from: start)
     }
 
-    /// The table's bytes; the parts written are cleansed.
-    mutating func finish() -> [UInt8] {
-        var table: [UInt8] = []
-        table.reserveCapacity(4 + index.count + records.count)
-        table.appendBigEndian(UInt32(index.count / 8))
-        table += index
-        table += records
-        index.cleanse()
-        records.cleanse()
-        return table
+    /// The table's bytes, once exactly `count` records were appended.
+    consuming func finish(path: String) throws -> [UInt8] {
+        guard appended == count, !overflowed else {
+            bytes.cleanse()
+            throw VaultError.malformed(path: path, reason: "entry names repeated or out of order")
+        }
+        return bytes
     }
 
-    private mutating func appendSlot(length: Int, at offset: Int? = nil) {
-        index.appendBigEndian(UInt32(offset ?? records.count))
-        index.appendBigEndian(UInt32(length))
+    private mutating func fillSlot(from start: Int) {
+        guard appended < count else {
+            overflowed = true  // a table with repeated names: refused by finish(path:)
+            return
+        }
+        let slot = 4 + 8 * appended
+        let offset = UInt32(start - recordsStart)
+        let length = UInt32(bytes.count - start)
+        bytes.withUnsafeMutableBytes {
+            $0.storeBytes(of: offset.bigEndian, toByteOffset: slot, as: UInt32.self)
+            $0.storeBytes(of: length.bigEndian, toByteOffset: slot + 4, as: UInt32.self)
+        }
+        appended += 1
     }
 
-    private mutating func string(_ bytes: [UInt8]) {
-        records.appendBigEndian(UInt32(bytes.count))
-        records += bytes
+    private mutating func string(_ value: [UInt8]) {
+        bytes.appendBigEndian(UInt32(value.count))
+        bytes += value
     }
 
     private mutating func optional(_ value: String?) {
         guard let value else {
-            records.append(0)
+            bytes.append(0)
             return
         }
-        records.append(1)
+        bytes.append(1)
         string(Array(value.utf8))
     }
 
     private mutating func int64(_ value: Int64) {
         let bits = UInt64(bitPattern: value)
-        records.appendBigEndian(UInt32(truncatingIfNeeded: bits >> 32))
-        records.appendBigEndian(UInt32(truncatingIfNeeded: bits))
+        bytes.appendBigEndian(UInt32(truncatingIfNeeded: bits >> 32))
+        bytes.appendBigEndian(UInt32(truncatingIfNeeded: bits))
     }
 }
 

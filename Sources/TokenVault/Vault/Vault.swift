@@ -25,6 +25,9 @@ public final class Vault: Sendable {
     /// The bytes last read or written and what they hold, so that reading an unchanged file
     /// again (a write's read-modify-write after a read) costs a read and a compare, not a decrypt.
     private let lastOpened: Mutex<(bytes: [UInt8], opened: VaultFile.Opened)?>
+    /// Whether this object has removed the temporary files a writer killed mid-write left; once
+    /// is enough (at the first write), not a folder scan at every write.
+    private let sweptTemporaries = Mutex(false)
 
     /// A vault at `path` whose keys are in `keyring`. Nothing is read until it is used.
     public init(path: String, keyring: Keyring) {
@@ -175,10 +178,10 @@ public final class Vault: Sendable {
         var plaintext = try entries.encoded()
         defer { plaintext.cleanse() }
         let bytes = try VaultFile.seal(plaintext, keyID: primary.id, key: primary.key)  // ciphertext: kept for the next read
-        try storage { () throws(StorageError) in
+        if sweptTemporaries.withLock({ swept in defer { swept = true }; return !swept }) {
             AtomicFile.removeStaleTemporaries(of: path)
-            try AtomicFile.replace(path, with: bytes)
         }
+        try storage { () throws(StorageError) in try AtomicFile.replace(path, with: bytes) }
         let opened = VaultFile.Opened(
             formatVersion: Int(VaultFile.formatVersion), keyID: primary.id, table: try EntryTable(plaintext: plaintext, path: path))
         lastOpened.withLock { $0 = (bytes, opened) }
