@@ -76,6 +76,32 @@ struct TokenVaultBenchmark {
             consume(try sealedOne.readAndDecrypt(oneEntry.path))
         }), target: 3)
 
+        if CommandLine.arguments.contains("--breakdown") {
+            // Where a restart's time goes, each part alone.
+            let parts: [(String, () async throws -> Void)] = [
+                ("keyring load (new Keyring)", { consume(try Keyring(path: oneEntry.keyring.path).keys().count) }),
+                ("vault entry (warm keyring)", { consume(try Vault(path: oneEntry.path, keyring: oneEntry.keyring).entry(named: "paypal") == nil ? 0 : 1) }),
+                ("Task start and await", { consume(await Task { 1 }.value) }),
+                ("manager init", { consume(ClientCredentialsAuthManager(credentials: credentials, environment: environment).clientID.count) }),
+                ("vault entry (new keyring and vault)", {
+                    consume(try Vault(path: oneEntry.path, keyring: Keyring(path: oneEntry.keyring.path)).entry(named: "paypal") == nil ? 0 : 1)
+                }),
+                ("store read (new keyring and vault)", {
+                    let store = VaultTokenStore(vault: Vault(path: oneEntry.path, keyring: Keyring(path: oneEntry.keyring.path)), entry: "paypal")
+                    consume(try await store.read(for: TokenOrigin(tokenURL: server.tokenURL, clientID: "bench-client", scope: nil))?.accessToken.count ?? 0)
+                }),
+                ("manager first header, token in memory store", {
+                    let restarted = ClientCredentialsAuthManager(
+                        credentials: credentials, environment: environment, store: MemoryStore(token: OAuthToken(accessToken: "A21AA-x", expiresIn: 3600)))
+                    consume(try await restarted.authorizationHeader().utf8.count)
+                }),
+            ]
+            for (name, part) in parts {
+                let m = try await sampled(2_000, part, floor: {})
+                FileHandle.standardError.write(Data("breakdown: \(name): \(Int(m.medianNs)) ns\n".utf8))
+            }
+        }
+
         // Updates: one token stored, against a durable replace of a file of the same size.
         for (key, vault, target) in [("vaultUpdate", oneEntry, 1.1), ("vaultUpdate10k", big, 2.0)] {
             let size = Floors.read(vault.path).count
@@ -187,4 +213,12 @@ struct AnyEncodableObject: Encodable {
             try container.encode(value, forKey: Key(stringValue: key))
         }
     }
+}
+
+/// A store that holds one token in memory, to time the manager apart from the vault.
+struct MemoryStore: TokenStore {
+    let token: OAuthToken
+    func read(for origin: TokenOrigin) async throws -> OAuthToken? { token }
+    func withRefreshLock<T>(for origin: TokenOrigin, _ body: () async throws -> T) async throws -> T { try await body() }
+    func write(_ token: OAuthToken, for origin: TokenOrigin) async throws {}
 }
