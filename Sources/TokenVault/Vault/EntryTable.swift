@@ -169,7 +169,7 @@ private struct TableWriter {
 
     mutating func append(record: UnsafeRawBufferPointer) {
         let start = bytes.count
-        bytes.append(contentsOf: record)
+        bytes.append(contentsOf: record.assumingMemoryBound(to: UInt8.self))  // typed: one memcpy
         fillSlot(from: start)
     }
 

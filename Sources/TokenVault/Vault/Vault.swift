@@ -159,7 +159,7 @@ public final class Vault: Sendable {
 
     private func openOnce() throws -> VaultFile.Opened {
         let bytes = try storage { () throws(StorageError) in try AtomicFile.read(path) }
-        if let opened = lastOpened.withLock({ $0?.bytes == bytes ? $0?.opened : nil }) {
+        if let opened = lastOpened.withLock({ $0.flatMap { sameBytes($0.bytes, bytes) ? $0.opened : nil } }) {
             return opened
         }
         let opened = try VaultFile.open(bytes, path: path, keyringPath: keyring.path) { try keyring.key(id: $0) }
@@ -248,4 +248,9 @@ public struct VaultContents: Sendable {
     public var keyID: String
     /// The entries by name.
     public var entries: [String: VaultEntry]
+}
+
+/// Whether two byte arrays are equal, compared with `memcmp`.
+private func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    a.count == b.count && a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
 }
