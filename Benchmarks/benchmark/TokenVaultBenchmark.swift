@@ -220,5 +220,6 @@ struct MemoryStore: TokenStore {
     let token: OAuthToken
     func read(for origin: TokenOrigin) async throws -> OAuthToken? { token }
     func withRefreshLock<T>(for origin: TokenOrigin, _ body: () async throws -> T) async throws -> T { try await body() }
+    func withRefreshLockIfFree<T>(for origin: TokenOrigin, _ body: () async throws -> T) async throws -> T? { try await body() }
     func write(_ token: OAuthToken, for origin: TokenOrigin) async throws {}
 }

@@ -40,6 +40,7 @@ public final class ExampleTokenServer: Sendable {
     ///   - port: The port; 0 picks a free one (read it back from ``port``).
     ///   - clients: The clients allowed to get tokens. With a repeated id, the last secret counts.
     ///   - tokenLifetime: The `expires_in` of issued tokens, in seconds; the protected endpoint honours it.
+    ///   - responseDelay: Milliseconds every token answer is held back (a slow endpoint); 0 by default.
     ///   - scope: The space-separated scopes the server grants.
     ///   - requestLog: Called on the event loop with each answered request; it carries no secrets or tokens.
     /// - Returns: The running server. Call ``shutdown()`` when done.
@@ -48,6 +49,7 @@ public final class ExampleTokenServer: Sendable {
         port: Int = 0,
         clients: [Client],
         tokenLifetime: Int = 32400,
+        responseDelay: Int = 0,
         scope: String = ExampleTokenServer.defaultScope,
         requestLog: (@Sendable (RequestLogEntry) -> Void)? = nil
     ) async throws -> ExampleTokenServer {
@@ -57,6 +59,7 @@ public final class ExampleTokenServer: Sendable {
                 clients: Dictionary(clients.map { ($0.id, $0.secret) }, uniquingKeysWith: { _, last in last }),
                 scopes: scope.split(separator: " ").map(String.init),
                 tokenLifetime: tokenLifetime,
+                responseDelay: responseDelay,
                 state: state
             ),
             protected: ProtectedEndpoint(state: state)

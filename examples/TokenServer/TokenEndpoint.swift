@@ -13,6 +13,8 @@ struct TokenEndpoint: Sendable {
     let scopes: [String]
     /// The default token lifetime in seconds.
     let tokenLifetime: Int
+    /// How long every token answer is held back, in milliseconds (a slow endpoint).
+    var responseDelay = 0
     let state: ServerState
 
     /// Counts and records the request, then answers it as scripted or normally.
@@ -26,7 +28,7 @@ struct TokenEndpoint: Sendable {
         guard !request.bodyTooLarge else {
             return .respond(.payloadTooLarge)
         }
-        return answer(parsed, with: behavior)
+        return answer(parsed, with: responseDelay > 0 ? .delayed(milliseconds: responseDelay, then: behavior) : behavior)
     }
 
     /// The answer a behaviour gives to a parsed request.

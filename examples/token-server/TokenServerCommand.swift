@@ -38,6 +38,9 @@ struct TokenServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The lifetime of issued tokens.", valueName: "SECONDS"))
     var tokenLifetime = 32400
 
+    @Option(help: ArgumentHelp("Hold every token answer back this long (a slow endpoint).", valueName: "MILLISECONDS"))
+    var delayMs = 0
+
     func validate() throws {
         guard (0...65535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535.")
@@ -57,7 +60,8 @@ struct TokenServerCommand: AsyncParsableCommand {
             host: host,
             port: port,
             clients: [.init(id: clientID, secret: secret)],
-            tokenLifetime: tokenLifetime
+            tokenLifetime: tokenLifetime,
+            responseDelay: delayMs
         ) { entry in
             StandardStreams.error("token-server: \(entry)")
         }

@@ -4,9 +4,8 @@ import Synchronization
 
 /// Obtains, holds and refreshes the access token of one OAuth 2.0 client-credentials client.
 ///
-/// ``token()`` returns the held token while it is valid: that path only reads it under a lock.
-/// When the token is missing or expired, one refresh runs and every concurrent caller waits for
-/// it. A refresh goes one way:
+/// ``token()`` and ``authorizationHeader()`` return the held token while it is valid: that path
+/// only reads it under a lock. A refresh goes one way:
 ///
 /// 1. With a ``TokenStore``: the store is read without a lock, and a valid token stored for this
 ///    client (``origin``) is used as it is. Otherwise the store's refresh lock is taken and the
@@ -15,7 +14,22 @@ import Synchronization
 ///    there is one, else from the token endpoint (``fetchToken()``);
 /// 3. it is written to the store, and the lock released.
 ///
-/// Every change of the held token is passed to ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate``.
+/// **Refresh ahead** (``RefreshAhead``, on by default): once the held token passes its refresh
+/// point, one background refresh starts and callers keep getting the still-valid token. In the
+/// background the store's refresh lock is only tried: when another process holds it, this one
+/// keeps its token and looks again shortly, and adopts the token the other stores. Callers wait
+/// only when no valid token is held. A background refresh that fails keeps the token and tries
+/// again with backoff.
+///
+/// **Hold-off**: after a terminal answer (`invalid_client`, `unauthorized_client`,
+/// `invalid_scope`, `invalid_grant`, other 4xx but 408 and 429), callers without a valid token
+/// get the same error at once, without a request, for 1 s, then 2 s, 4 s, … up to 5 minutes;
+/// the first call after a hold-off tries again.
+///
+/// In memory a token expires by a monotonic clock (``TokenClock/elapsedNanoseconds``): its
+/// lifetime counts from when it was received or read, so a step of the wall clock neither
+/// expires nor revives it. Every change of the held token is passed to
+/// ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate``.
 ///
 /// ```swift
 /// let manager = ClientCredentialsAuthManager(
@@ -41,8 +55,11 @@ public final class ClientCredentialsAuthManager: Sendable {
     let defaultTokenLifetime: TimeInterval
     let maxResponseBytes: Int
     let clock: any TokenClock
+    /// The part of a token's lifetime left at its refresh point, for this manager (jitter drawn).
+    let refreshAheadFraction: Double
     let onStoreFailure: (@Sendable (TokenStoreFailure) -> Void)?
     let logger: Logger
+    let metrics: TokenMetrics
 
     private let state: Mutex<State>
 
@@ -60,7 +77,9 @@ public final class ClientCredentialsAuthManager: Sendable {
     ///   - retryPolicy: How transient failures are retried; 3 attempts by default.
     ///   - requestTimeout: The time one attempt may take; 30 s by default.
     ///   - defaultTokenLifetime: The lifetime of a token whose response had no `expires_in`.
-    ///   - clock: The wall clock expiry is judged by; the system clock by default.
+    ///   - refreshAhead: When a held token is refreshed in the background; a fifth of its
+    ///     lifetime ahead, ±10 %, by default. ``RefreshAhead/disabled`` turns it off.
+    ///   - clock: The clocks expiry is judged by; the system's by default.
     ///   - onStoreFailure: Called with every failure of the store. Read and lock failures are
     ///     also thrown to the caller; write failures are not (the token is used all the same),
     ///     so this is where a service learns that a token was not persisted.
@@ -75,6 +94,7 @@ public final class ClientCredentialsAuthManager: Sendable {
         retryPolicy: RetryPolicy = .init(),
         requestTimeout: Duration = .seconds(30),
         defaultTokenLifetime: TimeInterval = OAuthToken.defaultLifetime,
+        refreshAhead: RefreshAhead = .default,
         clock: any TokenClock = .system,
         onStoreFailure: (@Sendable (TokenStoreFailure) -> Void)? = nil,
         logger: Logger = Logger(label: "tokenvault", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -90,10 +110,15 @@ public final class ClientCredentialsAuthManager: Sendable {
         self.defaultTokenLifetime = defaultTokenLifetime
         self.maxResponseBytes = TransportRequest.defaultMaxResponseBytes
         self.clock = clock
+        self.refreshAheadFraction = refreshAhead.drawn()
         self.onStoreFailure = onStoreFailure
         self.logger = logger
+        self.metrics = TokenMetrics(clientID: credentials.oAuthClientId)
         var state = State()
-        if let token = credentials.oAuthToken { _ = state.store(token, clockSkew: credentials.oAuthClockSkew) }
+        if let token = credentials.oAuthToken {
+            state.last = token
+            state.current = Current(token, clockSkew: credentials.oAuthClockSkew, aheadFraction: refreshAheadFraction, clock: clock)
+        }
         self.state = Mutex(state)
     }
 
@@ -117,72 +142,128 @@ public final class ClientCredentialsAuthManager: Sendable {
     /// A valid token: the held one while it has not expired, otherwise a new one.
     ///
     /// Concurrent callers share a single refresh and all get its token, or its error. The next
-    /// call after a failed refresh tries again. Cancelling a caller does not cancel the shared
-    /// refresh.
+    /// call after a failed refresh tries again, unless the answer was terminal (a hold-off).
+    /// Cancelling a caller does not cancel the shared refresh. Past the token's refresh point, a
+    /// background refresh starts and this call still returns the held token at once.
     ///
     /// - Returns: A token that is not expired (with the clock skew applied).
     /// - Throws: ``OAuthError``; the store's error (for a ``VaultTokenStore``, a ``VaultError``
     ///   such as a missing keyring) when it could not be read or locked; or whatever the provider
     ///   hook threw.
     nonisolated(nonsending) public func token() async throws -> OAuthToken {
-        let now = clock.now.timeIntervalSinceReferenceDate
-        let step = state.withLock { state -> Step in
-            if let current = state.current, now < current.expiredAt {
-                return .ready(current.token)
+        while true {
+            let now = clock.elapsedNanoseconds
+            let step = state.withLock { state -> Step in
+                if let current = state.current, now < current.expiredAt {
+                    if now >= current.refreshAt { startBackgroundRefreshIfDue(&state, now: now) }
+                    return .ready(current.token)
+                }
+                if let holdOff = state.holdOff, now < holdOff.until {
+                    return .heldOff(holdOff.error)
+                }
+                state.waitingCallers += 1
+                if let refresh = state.refresh {
+                    return .join(refresh.task)
+                }
+                return .start(startRefresh(&state, background: false))
             }
-            state.waitingCallers += 1
-            if let refresh = state.refresh {
-                return .join(refresh.task)
+            let task: Task<OAuthToken?, any Error>
+            switch step {
+            case .ready(let token):
+                return token
+            case .heldOff(let error):
+                throw error
+            case .start(let started):
+                logger.debug("token missing or expired; refreshing", metadata: ["oauth.token_url": "\(tokenURL)"])
+                task = started
+            case .join(let joined):
+                if Self.refreshingManager == ObjectIdentifier(self) {
+                    state.withLock { $0.waitingCallers -= 1 }
+                    throw OAuthError.reentrantTokenRequest
+                }
+                logger.debug("waiting for the token refresh in flight", metadata: ["oauth.token_url": "\(tokenURL)"])
+                task = joined
             }
-            state.refreshCount &+= 1
-            let id = state.refreshCount
-            let task = Task { try await self.refresh(id: id) }
-            state.refresh = Refresh(id: id, task: task)
-            return .start(task)
-        }
-        switch step {
-        case .ready(let token):
-            return token
-        case .start(let task):
             defer { state.withLock { $0.waitingCallers -= 1 } }
-            logger.debug("token missing or expired; refreshing", metadata: ["oauth.token_url": "\(tokenURL)"])
-            return try await task.value
-        case .join(let task):
-            defer { state.withLock { $0.waitingCallers -= 1 } }
-            if Self.refreshingManager == ObjectIdentifier(self) {
-                throw OAuthError.reentrantTokenRequest
+            if let token = try await task.value {
+                return token
             }
-            logger.debug("waiting for the token refresh in flight", metadata: ["oauth.token_url": "\(tokenURL)"])
-            return try await task.value
+            // A background refresh found another process refreshing and gave up while the held
+            // token expired: go round again, which waits for a refresh of this caller's own.
         }
     }
 
     /// How many callers of ``token()`` are waiting for a refresh now (tests wait on it).
     package var waitingCallers: Int { state.withLock { $0.waitingCallers } }
 
+    /// Whether a refresh is in flight (tests wait on it).
+    package var isRefreshing: Bool { state.withLock { $0.refresh != nil } }
+
     /// The `Authorization` header value of a valid token, e.g. `Bearer A21AA…`.
     ///
     /// - Returns: The header value of ``token()``'s token.
     nonisolated(nonsending) public func authorizationHeader() async throws -> String {
-        // The hot path: the header was formatted when the token became current; only it and the
-        // expiry instant are read under the lock.
-        let now = clock.now.timeIntervalSinceReferenceDate
-        if let header = state.withLock({ $0.current.flatMap { now < $0.expiredAt ? $0.header : nil } }) {
-            return header
+        // The hot path: the header was formatted when the token became current; only it and two
+        // instants are read under the lock.
+        let now = clock.elapsedNanoseconds
+        let header = state.withLock { state -> String? in
+            guard let current = state.current, now < current.expiredAt else { return nil }
+            if now >= current.refreshAt { startBackgroundRefreshIfDue(&state, now: now) }
+            return current.header
         }
+        if let header { return header }
         return try await token().authorizationHeaderValue
+    }
+
+    /// Keeps the token fresh until the calling task is cancelled: fetches one now if none is
+    /// held, then sleeps until each refresh point and refreshes there, so that a service that
+    /// makes no calls for a while still finds a valid token. ``TokenRefreshService`` runs it
+    /// under swift-service-lifecycle. Failures are logged and retried with the manager's backoff.
+    public func keepFresh() async throws {
+        do {
+            while true {
+                try Task.checkCancellation()
+                _ = try? await token()
+                if let refresh = state.withLock({ $0.refresh?.task }) {
+                    _ = try? await refresh.value
+                }
+                let now = clock.elapsedNanoseconds
+                let wake = state.withLock { state -> Int64 in
+                    guard let current = state.current else { return max(now + 1_000_000_000, state.holdOff?.until ?? .min) }
+                    return max(current.refreshAt, state.backgroundNotBefore)
+                }
+                try await Task.sleep(for: .nanoseconds(min(max(wake - now, 10_000_000), 3_600_000_000_000)))
+                _ = try? await token()  // past the refresh point: starts the background refresh
+            }
+        } catch {
+            await stopRefreshing()
+            throw error
+        }
+    }
+
+    /// Stops starting background refreshes, cancels the one in flight and waits for it to end,
+    /// so that no refresh task is left behind. Callers without a valid token can still refresh.
+    public func stopRefreshing() async {
+        let task = state.withLock { state -> Task<OAuthToken?, any Error>? in
+            state.isStopped = true
+            return state.refresh.flatMap { $0.background ? $0.task : nil }
+        }
+        task?.cancel()
+        _ = try? await task?.value
     }
 
     /// Makes `token` the current token, e.g. one the application obtained itself.
     ///
     /// Writes it to the ``store`` and calls ``ClientCredentialsAuthCredentials/oAuthOnTokenUpdate``
     /// when `token` differs from the last token the manager knew. A refresh already running may
-    /// replace it when it finishes.
+    /// replace it when it finishes. Ends a hold-off.
     ///
     /// - Parameter token: The new current token.
     public func setToken(_ token: OAuthToken) async {
-        let skew = clockSkew
-        let changed = state.withLock { $0.store(token, clockSkew: skew) }
+        let changed = state.withLock { state in
+            state.holdOff = nil
+            return store(token, in: &state)
+        }
         guard changed else { return }
         if let store { await write(token, to: store) }
         await tokenDidChange(to: token)
@@ -213,50 +294,119 @@ public final class ClientCredentialsAuthManager: Sendable {
     /// Set while this manager's provider hook runs, to catch a `token()` call from inside it.
     @TaskLocal static var refreshingManager: ObjectIdentifier?
 
-    /// The body of the shared refresh task `id`.
-    private func refresh(id: UInt64) async throws -> OAuthToken {
+    /// Starts the shared refresh task; call with the state locked and no refresh in flight.
+    private func startRefresh(_ state: inout State, background: Bool) -> Task<OAuthToken?, any Error> {
+        state.refreshCount &+= 1
+        let id = state.refreshCount
+        let task = Task { try await self.refresh(id: id, background: background) }
+        state.refresh = Refresh(id: id, task: task, background: background)
+        (background ? metrics.refreshesAhead : metrics.refreshesWaited).increment()
+        return task
+    }
+
+    /// Starts a background refresh unless one is running, a recent one asked to wait, or the
+    /// manager was stopped; call with the state locked, past the held token's refresh point.
+    private func startBackgroundRefreshIfDue(_ state: inout State, now: Int64) {
+        guard state.refresh == nil, !state.isStopped, now >= state.backgroundNotBefore else { return }
+        _ = startRefresh(&state, background: true)
+    }
+
+    /// The body of the shared refresh task `id`: the new current token, or `nil` when a
+    /// background refresh gave up (another process holds the refresh lock, or it failed while
+    /// the held token is still valid).
+    private func refresh(id: UInt64, background: Bool) async throws -> OAuthToken? {
         let lastToken = state.withLock { $0.last }
-        let token: OAuthToken
+        let obtained: Obtained
         do {
-            token = try await obtainToken(lastToken: lastToken)
+            obtained = try await obtainToken(lastToken: lastToken, background: background)
         } catch {
-            state.withLock { $0.finishRefresh(id) }
+            let now = clock.elapsedNanoseconds
+            let holdOff = state.withLock { state -> HoldOff? in
+                state.finishRefresh(id)
+                if (error as? OAuthError)?.isTerminal == true {
+                    let delay = min((state.holdOff?.seconds ?? 0.5) * 2, HoldOff.maximum)
+                    state.holdOff = HoldOff(error: error, until: now + Int64(delay * 1e9), seconds: delay)
+                    if background { state.backgroundNotBefore = state.holdOff!.until }
+                    return state.holdOff
+                }
+                if background {
+                    state.backgroundFailures += 1
+                    let delay = min(pow(2, Double(state.backgroundFailures - 1)), 60) * Double.random(in: 0.8...1.2)
+                    state.backgroundNotBefore = now + Int64(delay * 1e9)
+                }
+                return nil
+            }
+            if let holdOff { metrics.holdOffs.increment(); logHoldOff(holdOff) }
             logger.info(
-                "token refresh failed",
+                background ? "background token refresh failed; the held token is kept" : "token refresh failed",
                 metadata: ["oauth.token_url": "\(tokenURL)", "oauth.error": "\(redacted(String(describing: error)))"]
             )
+            if background && !(error is CancellationError) { return nil }
             throw error
         }
-        let skew = clockSkew
-        let changed = state.withLock { state in
-            state.finishRefresh(id)
-            return state.store(token, clockSkew: skew)
+        switch obtained {
+        case .busy:
+            // Another process is refreshing: keep the token, look again shortly (by then it may
+            // have stored the new token, which is then adopted without a request).
+            let now = clock.elapsedNanoseconds
+            state.withLock { state in
+                state.finishRefresh(id)
+                let left = (state.current?.expiredAt ?? now) - now
+                state.backgroundNotBefore = now + max(50_000_000, min(1_000_000_000, left / 3))
+            }
+            logger.debug("another process is refreshing the token; keeping the held one", metadata: ["oauth.token_url": "\(tokenURL)"])
+            return nil
+        case .token(let token):
+            let changed = state.withLock { state in
+                state.finishRefresh(id)
+                state.holdOff = nil
+                state.backgroundFailures = 0
+                state.backgroundNotBefore = .min
+                return store(token, in: &state)
+            }
+            if changed {
+                await tokenDidChange(to: token)
+            }
+            return token
         }
-        if changed {
-            await tokenDidChange(to: token)
-        }
-        return token
+    }
+
+    /// Makes `token` current and last; returns whether it differs from the last one.
+    private func store(_ token: OAuthToken, in state: inout State) -> Bool {
+        let changed = !(state.last.map { $0 == token } ?? false)
+        let current = Current(token, clockSkew: clockSkew, aheadFraction: refreshAheadFraction, clock: clock)
+        state.current = current
+        state.last = token
+        metrics.remainingLifetime.record(Double(current.expiredAt - clock.elapsedNanoseconds) / 1e9)
+        return changed
     }
 
     /// A valid token from the store, or a new one written to it: read, then under the store's
-    /// refresh lock read again, obtain and write. Without a store, a new token.
-    private func obtainToken(lastToken: OAuthToken?) async throws -> OAuthToken {
-        guard let store else { return try await newToken(lastToken: lastToken) }
-        if let stored = try await usableStoredToken(in: store, rejected: lastToken) {
-            return stored
+    /// refresh lock read again, obtain and write. Without a store, a new token. In the
+    /// background the lock is only tried (``Obtained/busy`` when another process holds it), and
+    /// a stored token is taken only when it is newer than the held one and not itself due.
+    private func obtainToken(lastToken: OAuthToken?, background: Bool) async throws -> Obtained {
+        guard let store else { return .token(try await newToken(lastToken: lastToken)) }
+        if let stored = try await usableStoredToken(in: store, rejected: lastToken, background: background) {
+            return .token(stored)
         }
         var locked = false
-        do {
-            return try await store.withRefreshLock(for: origin) {
-                locked = true
-                if let stored = try await usableStoredToken(in: store, rejected: lastToken) {
-                    logger.debug("another process stored a token meanwhile", metadata: ["oauth.token_url": "\(tokenURL)"])
-                    return stored
-                }
-                let token = try await newToken(lastToken: lastToken)
-                await write(token, to: store)
-                return token
+        let body: () async throws -> OAuthToken = {
+            locked = true
+            if let stored = try await self.usableStoredToken(in: store, rejected: lastToken, background: background) {
+                self.logger.debug("another process stored a token meanwhile", metadata: ["oauth.token_url": "\(self.tokenURL)"])
+                return stored
             }
+            let token = try await self.newToken(lastToken: lastToken)
+            await self.write(token, to: store)
+            return token
+        }
+        do {
+            if background {
+                guard let token = try await store.withRefreshLockIfFree(for: origin, body) else { return .busy }
+                return .token(token)
+            }
+            return .token(try await store.withRefreshLock(for: origin, body))
         } catch where !locked {
             report(.lock, error)
             throw error
@@ -264,8 +414,9 @@ public final class ClientCredentialsAuthManager: Sendable {
     }
 
     /// The store's token when it is valid and not `rejected` (the token this manager last held,
-    /// which has expired or was invalidated).
-    private func usableStoredToken(in store: any TokenStore, rejected: OAuthToken?) async throws -> OAuthToken? {
+    /// which has expired, was invalidated, or in the background is the one being replaced); in
+    /// the background, also not past its own refresh point.
+    private func usableStoredToken(in store: any TokenStore, rejected: OAuthToken?, background: Bool) async throws -> OAuthToken? {
         let stored: OAuthToken?
         do {
             stored = try await store.read(for: origin)
@@ -273,9 +424,10 @@ public final class ClientCredentialsAuthManager: Sendable {
             report(.read, error)
             throw error
         }
-        guard let stored, stored.accessToken != rejected?.accessToken,
-            !stored.isExpired(at: clock.now, clockSkew: clockSkew)
-        else { return nil }
+        guard let stored, stored.accessToken != rejected?.accessToken else { return nil }
+        let candidate = Current(stored, clockSkew: clockSkew, aheadFraction: refreshAheadFraction, clock: clock)
+        let now = clock.elapsedNanoseconds
+        guard now < candidate.expiredAt, !background || now < candidate.refreshAt else { return nil }
         return stored
     }
 
@@ -306,10 +458,20 @@ public final class ClientCredentialsAuthManager: Sendable {
         }
     }
 
-    /// Passes a store failure to `onStoreFailure`.
+    /// Passes a store failure to `onStoreFailure` and counts it.
     private func report(_ operation: TokenStoreFailure.Operation, _ error: any Error) {
         guard !(error is CancellationError) else { return }
+        metrics.storeFailures[operation]?.increment()
         onStoreFailure?(TokenStoreFailure(operation: operation, origin: origin, error: error))
+    }
+
+    private func logHoldOff(_ holdOff: HoldOff) {
+        logger.warning(
+            "the token endpoint refused the client; callers without a valid token get the same error until the hold-off ends",
+            metadata: [
+                "oauth.token_url": "\(tokenURL)", "oauth.hold_off_seconds": "\(holdOff.seconds)",
+                "oauth.error": "\(redacted(String(describing: holdOff.error)))",
+            ])
     }
 
     /// Tells the update hook about `token`; a failure is logged, not thrown.
@@ -346,7 +508,7 @@ public final class ClientCredentialsAuthManager: Sendable {
 extension ClientCredentialsAuthManager {
     /// What the manager holds, behind its lock.
     struct State {
-        /// The token handed out by ``token()`` while valid.
+        /// The token handed out while valid.
         var current: Current?
         /// The last token known, kept after ``invalidate(_:)`` for the provider hook.
         var last: OAuthToken?
@@ -355,14 +517,13 @@ extension ClientCredentialsAuthManager {
         var refreshCount: UInt64 = 0
         /// Callers of ``token()`` waiting for a refresh.
         var waitingCallers = 0
-
-        /// Makes `token` current and last; returns whether it differs from the last one.
-        mutating func store(_ token: OAuthToken, clockSkew: TimeInterval) -> Bool {
-            let changed = !(last.map { $0 == token } ?? false)
-            current = Current(token, clockSkew: clockSkew)
-            last = token
-            return changed
-        }
+        /// Set after a terminal answer: callers without a valid token fail at once until it ends.
+        var holdOff: HoldOff?
+        /// No background refresh starts before this instant (after one failed or found the lock busy).
+        var backgroundNotBefore: Int64 = .min
+        var backgroundFailures = 0
+        /// Set by ``stopRefreshing()``: no more background refreshes.
+        var isStopped = false
 
         /// Clears the in-flight slot if it still holds refresh `id`.
         mutating func finishRefresh(_ id: UInt64) {
@@ -377,28 +538,56 @@ extension ClientCredentialsAuthManager {
         let token: OAuthToken
         /// The `Authorization` header value.
         let header: String
-        /// When it counts as expired (``OAuthToken/isExpired(at:clockSkew:)``), in seconds since
-        /// the reference date.
-        let expiredAt: TimeInterval
+        /// When it counts as expired (``OAuthToken/isExpired(at:clockSkew:)``), on the monotonic clock.
+        let expiredAt: Int64
+        /// When the background refresh starts, on the monotonic clock; `Int64.max` for never.
+        let refreshAt: Int64
 
-        init(_ token: OAuthToken, clockSkew: TimeInterval) {
+        /// - Parameter aheadFraction: The part of the lifetime left at the refresh point.
+        init(_ token: OAuthToken, clockSkew: TimeInterval, aheadFraction: Double, clock: any TokenClock) {
             self.token = token
             header = token.authorizationHeaderValue
-            expiredAt = token.expiredAt(clockSkew: clockSkew).timeIntervalSinceReferenceDate
+            let expired = token.expiredAt(clockSkew: clockSkew)
+            let elapsed = clock.elapsedNanoseconds
+            expiredAt = elapsed &+ Self.nanoseconds(expired.timeIntervalSince(clock.now))
+            let lifetime = max(0, token.expiresAt.timeIntervalSince(token.obtainedAt))
+            refreshAt = aheadFraction > 0 ? expiredAt &- Self.nanoseconds(lifetime * aheadFraction) : .max
         }
+
+        /// Seconds as nanoseconds, within ±30 years so that the sums above cannot overflow.
+        static func nanoseconds(_ seconds: TimeInterval) -> Int64 {
+            Int64(min(max(seconds, -1e9), 1e9) * 1e9)
+        }
+    }
+
+    /// Terminal answers hold off the callers without a valid token for a while.
+    struct HoldOff {
+        static let maximum: Double = 300
+        var error: any Error
+        var until: Int64
+        var seconds: Double
     }
 
     struct Refresh {
         let id: UInt64
-        let task: Task<OAuthToken, any Error>
+        let task: Task<OAuthToken?, any Error>
+        let background: Bool
+    }
+
+    enum Obtained {
+        case token(OAuthToken)
+        /// Another process holds the refresh lock (background only).
+        case busy
     }
 
     enum Step {
         /// The held token is valid.
         case ready(OAuthToken)
+        /// A hold-off is in force: its error, at once.
+        case heldOff(any Error)
         /// This caller started a refresh.
-        case start(Task<OAuthToken, any Error>)
+        case start(Task<OAuthToken?, any Error>)
         /// This caller waits for a refresh another caller started.
-        case join(Task<OAuthToken, any Error>)
+        case join(Task<OAuthToken?, any Error>)
     }
 }

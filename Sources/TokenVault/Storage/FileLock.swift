@@ -51,6 +51,17 @@ package final class FileLock {
         return lock
     }
 
+    /// Takes the lock on the lock file `lockFile` if it is free now.
+    /// - Returns: The lock, or `nil` when another holder has it.
+    package static func acquireIfFree(lockFile: String) throws(StorageError) -> FileLock? {
+        let lock = try openLockFile(lockFile)
+        while flock(lock.fd, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EWOULDBLOCK { return nil }
+            guard errno == EINTR else { throw .io(path: lock.path, operation: "flock", errno: errno) }
+        }
+        return lock
+    }
+
     /// Releases the lock.
     package func unlock() {
         guard fd >= 0 else { return }

@@ -25,6 +25,14 @@ public protocol TokenStore: Sendable {
     /// network request.
     func withRefreshLock<T>(for origin: TokenOrigin, _ body: () async throws -> T) async throws -> T
 
+    /// Runs `body` holding `origin`'s refresh lock if it is free now, without waiting.
+    ///
+    /// A manager refreshing ahead of expiry uses it: when another process holds the lock, it
+    /// keeps its valid token and looks again shortly.
+    ///
+    /// - Returns: What `body` returned, or `nil` when another holder has the lock.
+    func withRefreshLockIfFree<T>(for origin: TokenOrigin, _ body: () async throws -> T) async throws -> T?
+
     /// Stores `token` for `origin`, replacing the stored one unless that was obtained later.
     func write(_ token: OAuthToken, for origin: TokenOrigin) async throws
 }

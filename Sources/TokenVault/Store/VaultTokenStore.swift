@@ -66,6 +66,14 @@ public struct VaultTokenStore: TokenStore {
         return try await body()
     }
 
+    public func withRefreshLockIfFree<T>(for origin: TokenOrigin, _ body: () async throws -> T) async throws -> T? {
+        let lock: FileLock?
+        do { lock = try FileLock.acquireIfFree(lockFile: refreshLockPath) } catch { throw VaultError(error) }
+        guard let lock else { return nil }
+        defer { lock.unlock() }
+        return try await body()
+    }
+
     public func write(_ token: OAuthToken, for origin: TokenOrigin) async throws {
         let written = try await vault.update { entries in
             // A token of this client obtained later is kept; another client's is replaced.

@@ -59,6 +59,21 @@ extension OAuthError {
         }
     }
 
+    /// Whether the endpoint gave a final answer that repeating the request will not change: an
+    /// RFC 6749 error `invalid_client`, `unauthorized_client`, `invalid_scope` or
+    /// `invalid_grant`, or any other 4xx but 408 (timeout) and 429 (too many requests).
+    public var isTerminal: Bool {
+        switch self {
+        case .tokenEndpoint(let status, let code, _):
+            return ["invalid_client", "unauthorized_client", "invalid_scope", "invalid_grant"].contains(code)
+                || ((400...499).contains(status) && status != 408 && status != 429)
+        case .httpStatus(let status):
+            return (400...499).contains(status) && status != 408 && status != 429
+        default:
+            return false
+        }
+    }
+
     /// Whether a later attempt might succeed without any change on the caller's side.
     var isTransient: Bool {
         switch self {

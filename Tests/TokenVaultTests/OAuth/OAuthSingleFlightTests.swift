@@ -63,7 +63,8 @@ import TokenVault
 
     @Test func aFailedRefreshReachesEveryWaiterAndTheNextCallRetries() async throws {
         try await withTokenServer { server in
-            server.enqueue(.oauthError(status: 400, error: "invalid_scope", description: "nope"))
+            // Not terminal (a terminal answer holds callers off; see RefreshAheadTests), not retried.
+            server.enqueue(.body(status: 200, contentType: "application/json", body: "not json"))
             let (logger, logs) = CapturingLogHandler.logger()
             let gate = GatedTransport()
             let manager = makeManager(server: server, transport: gate, logger: logger)
@@ -76,7 +77,7 @@ import TokenVault
                 }
                 return results
             }
-            let failure = OAuthError.tokenEndpoint(status: 400, code: "invalid_scope", description: "nope")
+            let failure = OAuthError.invalidTokenResponse(reason: "body is not JSON")
             #expect(results.count == Self.callers)
             #expect(results.allSatisfy { if case .failure(failure) = $0 { true } else { false } })
             #expect(server.tokenRequestCount == 1)

@@ -36,6 +36,15 @@ final class CountingStore: TokenStore {
         }
     }
 
+    func withRefreshLockIfFree<T>(for origin: TokenOrigin, _ body: () async throws -> T) async throws -> T? {
+        state.withLock { $0.counts.locks += 1 }
+        return try await base.withRefreshLockIfFree(for: origin) {
+            state.withLock { $0.locked = true }
+            defer { state.withLock { $0.locked = false } }
+            return try await body()
+        }
+    }
+
     func write(_ token: OAuthToken, for origin: TokenOrigin) async throws {
         state.withLock { $0.counts.writes += 1 }
         try await base.write(token, for: origin)

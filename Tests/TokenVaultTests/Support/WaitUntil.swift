@@ -18,3 +18,23 @@ func waitUntil(
         try? await Task.sleep(for: .milliseconds(1))
     }
 }
+
+/// What `body` returns, or a recorded issue and `nil` when it has not returned after `timeout`:
+/// for a call that must not wait, so that a regression fails the test instead of hanging it.
+/// (The sleep only bounds the wait; it synchronises nothing.)
+func within<T: Sendable>(
+    _ timeout: Duration = .seconds(30), _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T? {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = try await group.next()!
+        group.cancelAll()
+        if first == nil { Issue.record("\(what) did not return within \(timeout)", sourceLocation: sourceLocation) }
+        return first
+    }
+}

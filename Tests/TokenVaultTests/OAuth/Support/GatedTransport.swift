@@ -17,6 +17,11 @@ final class GatedTransport: TokenTransport {
         self.inner = inner
     }
 
+    /// Holds the requests that come from now on.
+    func close() {
+        state.withLock { $0.isOpen = false }
+    }
+
     /// Lets held and future requests through.
     func open() {
         let waiting = state.withLock { state in
