@@ -105,6 +105,12 @@ let package = Package(
             dependencies: ["TokenVault", "ExampleTokenServer"],
             path: "Benchmarks/benchmark"
         ),
+        // Refresh ahead and hold-off against a slow local endpoint: swift run -c release refresh-check
+        .executableTarget(
+            name: "refresh-check",
+            dependencies: ["TokenVault", "ExampleTokenServer"],
+            path: "Benchmarks/refresh-check"
+        ),
         // The floor of `vaultcli token` as a process: a hello-world linked the same way.
         .executableTarget(
             name: "benchmark-hello",

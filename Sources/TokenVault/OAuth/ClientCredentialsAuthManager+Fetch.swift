@@ -11,6 +11,20 @@ extension ClientCredentialsAuthManager {
     /// - Returns: The token the endpoint issued, its expiry counted from when the response came.
     /// - Throws: ``OAuthError``; `CancellationError` when the calling task is cancelled.
     public func fetchToken() async throws -> OAuthToken {
+        let started = ContinuousClock.now
+        do {
+            let token = try await requestToken()
+            metrics.recordRequest(nil)
+            metrics.requestDuration.record(duration: ContinuousClock.now - started)
+            return token
+        } catch {
+            if !(error is CancellationError) { metrics.recordRequest(error) }
+            throw error
+        }
+    }
+
+    /// ``fetchToken()``'s requests and retries.
+    private func requestToken() async throws -> OAuthToken {
         let request = TokenRequest(
             tokenURL: tokenURL,
             clientID: credentials.oAuthClientId,
@@ -43,6 +57,7 @@ extension ClientCredentialsAuthManager {
                         receivedAt: clock.now,
                         defaultLifetime: defaultTokenLifetime
                     )
+                    noteServerClock(response.firstHeader(named: "Date"), receivedAt: token.obtainedAt)
                     metadata["oauth.expires_in"] = "\(token.expiresIn.map(String.init) ?? "absent")"
                     metadata["oauth.scope"] = "\(token.scope ?? "-")"
                     logger.info("token obtained", metadata: metadata)
@@ -101,5 +116,36 @@ extension ClientCredentialsAuthManager {
         default:
             return error
         }
+    }
+}
+
+extension ClientCredentialsAuthManager {
+    /// Logs, once per manager, a token endpoint whose `Date` header differs from the local clock
+    /// by more than the clock skew. The token's lifetime is counted from when its response was
+    /// received, on the monotonic clock, so such an offset does not shorten or lengthen it.
+    func noteServerClock(_ header: String?, receivedAt: Date) {
+        guard let header, let serverDate = HTTPDate.parse(header) else { return }
+        let offset = serverDate.timeIntervalSince(receivedAt)
+        guard abs(offset) > max(clockSkew, 1), markClockOffsetLogged() else { return }
+        logger.warning(
+            "the token endpoint's clock differs from this machine's; token lifetimes are counted from receipt",
+            metadata: ["oauth.token_url": "\(tokenURL)", "oauth.clock_offset_seconds": "\(Int(offset.rounded()))"])
+    }
+}
+
+/// The IMF-fixdate of HTTP (RFC 9110 §5.6.7), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+enum HTTPDate {
+    static func parse(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]) else { return nil }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard let month = months.firstIndex(of: String(parts[2])) else { return nil }
+        let time = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard time.count == 3 else { return nil }
+        var components = DateComponents()
+        components.timeZone = TimeZone(identifier: "GMT")
+        (components.year, components.month, components.day) = (year, month + 1, day)
+        (components.hour, components.minute, components.second) = (time[0], time[1], time[2])
+        return Calendar(identifier: .gregorian).date(from: components)
     }
 }

@@ -193,6 +193,14 @@ public final class ClientCredentialsAuthManager: Sendable {
         }
     }
 
+    /// Marks the endpoint's clock offset as logged; returns whether it was not yet.
+    func markClockOffsetLogged() -> Bool {
+        state.withLock { state in
+            defer { state.loggedClockOffset = true }
+            return !state.loggedClockOffset
+        }
+    }
+
     /// How many callers of ``token()`` are waiting for a refresh now (tests wait on it).
     package var waitingCallers: Int { state.withLock { $0.waitingCallers } }
 
@@ -524,6 +532,8 @@ extension ClientCredentialsAuthManager {
         var backgroundFailures = 0
         /// Set by ``stopRefreshing()``: no more background refreshes.
         var isStopped = false
+        /// Whether a clock offset of the token endpoint was logged (once is enough).
+        var loggedClockOffset = false
 
         /// Clears the in-flight slot if it still holds refresh `id`.
         mutating func finishRefresh(_ id: UInt64) {

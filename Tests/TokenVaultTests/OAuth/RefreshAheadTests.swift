@@ -200,4 +200,19 @@ import Testing
             #expect(manager.currentToken != nil)
         }
     }
+
+    @Test func anEndpointClockOffsetBeyondTheSkewIsLoggedOnceWithTheOffset() async throws {
+        let (logger, logs) = CapturingLogHandler.logger()
+        let manager = ClientCredentialsAuthManager(
+            credentials: ClientCredentialsAuthCredentials(oAuthClientId: "id", oAuthClientSecret: "secret"), logger: logger)
+        let received = try #require(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT"))
+        #expect(received == Date(timeIntervalSince1970: 784_111_777))
+        manager.noteServerClock("Sun, 06 Nov 1994 08:50:00 GMT", receivedAt: received)  // 23 s: within the 60 s skew
+        #expect(logs.entries.isEmpty)
+        manager.noteServerClock("Sun, 06 Nov 1994 09:49:37 GMT", receivedAt: received)
+        manager.noteServerClock("Sun, 06 Nov 1994 10:49:37 GMT", receivedAt: received)
+        #expect(logs.entries.count == 1)
+        #expect(logs.entries.first?.metadata["oauth.clock_offset_seconds"] == "3600")
+        #expect(HTTPDate.parse("Sunday, 06-Nov-94 08:49:37 GMT") == nil)
+    }
 }
