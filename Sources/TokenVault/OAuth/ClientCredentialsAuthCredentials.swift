@@ -37,7 +37,7 @@ public struct ClientCredentialsAuthCredentials: Sendable {
     public let oAuthTokenProvider: TokenProvider?
     /// Called when the current token changes; see ``TokenUpdateHandler``.
     public let oAuthOnTokenUpdate: TokenUpdateHandler?
-    /// Seconds before `expiresAt` at which a token already counts as expired (capped at half
+    /// Seconds before `expiresAt` at which a token already counts as expired (capped at a tenth of
     /// the token's lifetime; see ``OAuthToken/isExpired(at:clockSkew:)``).
     public let oAuthClockSkew: TimeInterval
 

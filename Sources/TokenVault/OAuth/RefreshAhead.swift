@@ -1,6 +1,6 @@
 /// When a held token is refreshed in the background, before callers would have to wait for it.
 ///
-/// A token counts as expired from `expiresAt` less the clock skew (capped at half its lifetime).
+/// A token counts as expired from `expiresAt` less the clock skew (capped at a tenth of its lifetime).
 /// Refresh ahead starts one background refresh when `fraction` of the token's lifetime remains
 /// before that point, so that in steady state no caller waits for a token request: callers keep
 /// getting the still-valid token meanwhile. The point moves by up to ±`jitter` of that window,

@@ -65,9 +65,10 @@ public struct OAuthToken: Sendable, Hashable {
 
     /// Whether the token counts as expired at `now`, `clockSkew` seconds early.
     ///
-    /// A token is expired when `now >= expiresAt - skew`. The skew applied is capped at half the
-    /// token's lifetime, so a skew at or above the lifetime (say 600 s for a 300 s token) still
-    /// leaves a fresh token usable for half its life instead of making every call fetch.
+    /// A token is expired when `now >= expiresAt - skew`. The skew applied is capped at a tenth of
+    /// the token's lifetime, so a skew meant for hour-long tokens (60 s) does not take most of the
+    /// life of a short one: a 300 s token with a 600 s skew stays usable for 270 s instead of
+    /// making every call fetch. (A PayPal token lives 9 hours: the cap is 54 minutes.)
     ///
     /// - Parameters:
     ///   - now: The current time; defaults to `Date()`.
@@ -78,10 +79,10 @@ public struct OAuthToken: Sendable, Hashable {
     }
 
     /// The instant from which ``isExpired(at:clockSkew:)`` is `true`: `expiresAt` less the skew,
-    /// capped at half the lifetime.
+    /// capped at a tenth of the lifetime.
     func expiredAt(clockSkew: TimeInterval) -> Date {
         let lifetime = max(0, expiresAt.timeIntervalSince(obtainedAt))
-        let skew = min(max(0, clockSkew), lifetime / 2)
+        let skew = min(max(0, clockSkew), lifetime / 10)
         return expiresAt.addingTimeInterval(-skew)
     }
 
