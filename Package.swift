@@ -96,6 +96,7 @@ let package = Package(
                 "TokenVaultOpenAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "examples/readme"
         ),
