@@ -18,7 +18,10 @@ extension ClientCredentialsAuthManager {
             metrics.requestDuration.record(duration: ContinuousClock.now - started)
             return token
         } catch {
-            if !(error is CancellationError) { metrics.recordRequest(error) }
+            if !(error is CancellationError) {
+                metrics.recordRequest(error)
+                metrics.requestDuration.record(duration: ContinuousClock.now - started)
+            }
             throw error
         }
     }

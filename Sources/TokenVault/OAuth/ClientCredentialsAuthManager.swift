@@ -228,20 +228,25 @@ public final class ClientCredentialsAuthManager: Sendable {
     /// makes no calls for a while still finds a valid token. ``TokenRefreshService`` runs it
     /// under swift-service-lifecycle. Failures are logged and retried with the manager's backoff.
     public func keepFresh() async throws {
+        state.withLock { $0.isStopped = false }
+        var failures = 0
         do {
             while true {
                 try Task.checkCancellation()
                 _ = try? await token()
-                if let refresh = state.withLock({ $0.refresh?.task }) {
-                    _ = try? await refresh.value
-                }
                 let now = clock.elapsedNanoseconds
                 let wake = state.withLock { state -> Int64 in
-                    guard let current = state.current else { return max(now + 1_000_000_000, state.holdOff?.until ?? .min) }
+                    guard let current = state.current, now < current.expiredAt else {
+                        // No valid token (the endpoint failed, or a hold-off): back off.
+                        failures += 1
+                        return max(now + Int64(min(pow(2, Double(failures - 1)), 60) * 1e9), state.holdOff?.until ?? .min)
+                    }
+                    failures = 0
+                    if state.refresh != nil { return now + 100_000_000 }  // a refresh is running: look again
+                    if current.refreshAt == .max { return current.expiredAt }  // refresh ahead disabled
                     return max(current.refreshAt, state.backgroundNotBefore)
                 }
                 try await Task.sleep(for: .nanoseconds(min(max(wake - now, 10_000_000), 3_600_000_000_000)))
-                _ = try? await token()  // past the refresh point: starts the background refresh
             }
         } catch {
             await stopRefreshing()
@@ -308,7 +313,6 @@ public final class ClientCredentialsAuthManager: Sendable {
         let id = state.refreshCount
         let task = Task { try await self.refresh(id: id, background: background) }
         state.refresh = Refresh(id: id, task: task, background: background)
-        (background ? metrics.refreshesAhead : metrics.refreshesWaited).increment()
         return task
     }
 
@@ -323,14 +327,17 @@ public final class ClientCredentialsAuthManager: Sendable {
     /// background refresh gave up (another process holds the refresh lock, or it failed while
     /// the held token is still valid).
     private func refresh(id: UInt64, background: Bool) async throws -> OAuthToken? {
+        (background ? metrics.refreshesAhead : metrics.refreshesWaited).increment()
         let lastToken = state.withLock { $0.last }
         let obtained: Obtained
         do {
             obtained = try await obtainToken(lastToken: lastToken, background: background)
         } catch {
             let now = clock.elapsedNanoseconds
+            let cancelled = error is CancellationError
             let holdOff = state.withLock { state -> HoldOff? in
                 state.finishRefresh(id)
+                if cancelled { return nil }
                 if (error as? OAuthError)?.isTerminal == true {
                     let delay = min((state.holdOff?.seconds ?? 0.5) * 2, HoldOff.maximum)
                     state.holdOff = HoldOff(error: error, until: now + Int64(delay * 1e9), seconds: delay)
@@ -345,11 +352,15 @@ public final class ClientCredentialsAuthManager: Sendable {
                 return nil
             }
             if let holdOff { metrics.holdOffs.increment(); logHoldOff(holdOff) }
-            logger.info(
-                background ? "background token refresh failed; the held token is kept" : "token refresh failed",
-                metadata: ["oauth.token_url": "\(tokenURL)", "oauth.error": "\(redacted(String(describing: error)))"]
-            )
-            if background && !(error is CancellationError) { return nil }
+            if !cancelled {
+                logger.info(
+                    background ? "background token refresh failed; the held token is kept" : "token refresh failed",
+                    metadata: ["oauth.token_url": "\(tokenURL)", "oauth.error": "\(redacted(String(describing: error)))"]
+                )
+            }
+            // A background refresh fails for nobody: callers that joined it after the held token
+            // expired (or that it was stopped under) go round and refresh for themselves.
+            if background { return nil }
             throw error
         }
         switch obtained {
@@ -365,13 +376,18 @@ public final class ClientCredentialsAuthManager: Sendable {
             logger.debug("another process is refreshing the token; keeping the held one", metadata: ["oauth.token_url": "\(tokenURL)"])
             return nil
         case .token(let token):
-            let changed = state.withLock { state in
+            let now = clock.elapsedNanoseconds
+            let (changed, current) = state.withLock { state in
                 state.finishRefresh(id)
                 state.holdOff = nil
                 state.backgroundFailures = 0
-                state.backgroundNotBefore = .min
-                return store(token, in: &state)
+                let changed = store(token, in: &state)
+                // A new token already past its refresh point (a very short one, or a provider's
+                // old one) must not make every call start another refresh.
+                state.backgroundNotBefore = state.current!.refreshAt <= now ? now + 1_000_000_000 : .min
+                return (changed, state.current!)
             }
+            metrics.remainingLifetime.record(Double(current.expiredAt - now) / 1e9)
             if changed {
                 await tokenDidChange(to: token)
             }
@@ -385,7 +401,6 @@ public final class ClientCredentialsAuthManager: Sendable {
         let current = Current(token, clockSkew: clockSkew, aheadFraction: refreshAheadFraction, clock: clock)
         state.current = current
         state.last = token
-        metrics.remainingLifetime.record(Double(current.expiredAt - clock.elapsedNanoseconds) / 1e9)
         return changed
     }
 

@@ -13,7 +13,8 @@
 /// let manager = ClientCredentialsAuthManager(credentials: credentials, refreshAhead: .disabled)
 /// ```
 public struct RefreshAhead: Sendable, Hashable {
-    /// The part of the token's lifetime left when the background refresh starts; 0 disables it.
+    /// The part of the token's lifetime left when the background refresh starts, up to 0.5 (with
+    /// the jitter applied); 0 disables it.
     public var fraction: Double
     /// How far the refresh point may move, as a part of the window, drawn once per manager.
     public var jitter: Double
@@ -33,8 +34,9 @@ public struct RefreshAhead: Sendable, Hashable {
     /// SDK's behaviour).
     public static let disabled = RefreshAhead(fraction: 0, jitter: 0)
 
-    /// The window for this manager: `fraction` moved by a random part of `jitter`.
+    /// The window for this manager: `fraction` moved by a random part of `jitter`, at most half
+    /// the lifetime (a larger window would refresh a token as soon as it arrives).
     func drawn() -> Double {
-        fraction * (1 + Double.random(in: -jitter...jitter))
+        min(fraction * (1 + Double.random(in: -jitter...jitter)), 0.5)
     }
 }

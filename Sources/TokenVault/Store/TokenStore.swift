@@ -36,3 +36,11 @@ public protocol TokenStore: Sendable {
     /// Stores `token` for `origin`, replacing the stored one unless that was obtained later.
     func write(_ token: OAuthToken, for origin: TokenOrigin) async throws
 }
+
+extension TokenStore {
+    /// For a store that cannot try its lock without waiting: waits for it, like
+    /// ``withRefreshLock(for:_:)``, and never returns `nil`.
+    public func withRefreshLockIfFree<T>(for origin: TokenOrigin, _ body: () async throws -> T) async throws -> T? {
+        try await withRefreshLock(for: origin, body)
+    }
+}

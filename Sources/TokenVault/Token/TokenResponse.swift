@@ -54,11 +54,20 @@ enum TokenResponse {
         guard !accessToken.isEmpty else {
             throw .invalidTokenResponse(reason: "access_token is empty")
         }
+        // It goes into an Authorization header and onto command lines' output: only what
+        // RFC 6750 allows there (b64token, within RFC 6749's VSCHAR), so a server cannot slip a
+        // CR/LF, a space or an escape sequence through it.
+        guard isBearerToken(accessToken) else {
+            throw .invalidTokenResponse(reason: "access_token has characters RFC 6750 does not allow in a bearer token")
+        }
         guard let tokenTypeValue = fields["token_type"] else {
             throw .invalidTokenResponse(reason: "no token_type")
         }
         guard case .string(let tokenType) = tokenTypeValue else {
             throw .invalidTokenResponse(reason: "token_type is \(tokenTypeValue.typeName), not a string")
+        }
+        guard !tokenType.isEmpty, tokenType.utf8.allSatisfy(isNameChar) else {
+            throw .invalidTokenResponse(reason: "token_type is not an RFC 6749 type name")
         }
 
         var expiresIn: Int?
@@ -121,5 +130,23 @@ enum TokenResponse {
         case .some(let other):
             throw .invalidTokenResponse(reason: "\(name) is \(other.typeName), not a string")
         }
+    }
+
+    /// RFC 6750 §2.1 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
+    static func isBearerToken(_ token: String) -> Bool {
+        let bytes = Array(token.utf8)
+        let body = bytes.prefix { $0 != UInt8(ascii: "=") }
+        let padding = bytes.dropFirst(body.count)
+        return !body.isEmpty && padding.allSatisfy { $0 == UInt8(ascii: "=") }
+            && body.allSatisfy { isAlphanumeric($0) || "-._~+/".utf8.contains($0) }
+    }
+
+    /// RFC 6749 appendix A.13 `name-char`: `"-" / "." / "_" / DIGIT / ALPHA`.
+    static func isNameChar(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte)
     }
 }

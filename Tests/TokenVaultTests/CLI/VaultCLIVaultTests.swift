@@ -27,6 +27,22 @@ import Testing
         #expect(second.stderr.contains("already exists"))
     }
 
+    @Test func aTokenThatCouldInjectAHeaderIsRefusedAndTheStoredOneStays() async throws {
+        #expect(try await cli.run(["init"]).status == 0)
+        let good = try await cli.run(["put", "--name", "paypal"], stdin: #"{"access_token":"A21AA-good","token_type":"Bearer","expires_in":3600}"#)
+        #expect(good.status == 0)
+        for body in [
+            #"{"access_token":"A21AA-bad\r\nX-Evil: 1","token_type":"Bearer","expires_in":3600}"#,
+            #"{"access_token":"A21AA-bad","token_type":"Bearer\r\nX-Evil: 1","expires_in":3600}"#,
+        ] {
+            let bad = try await cli.run(["put", "--name", "paypal"], stdin: body)
+            #expect(bad.status == 11, "\(bad.stderr)")
+            #expect(!bad.stderr.contains("Evil") && !bad.stdout.contains("Evil"))
+        }
+        let token = try await cli.run(["token", "--name", "paypal"])
+        #expect(token.stdout == "A21AA-good\n")
+    }
+
     @Test func tokenStatusVerifyRemove() async throws {
         try await cli.run(["init"])
         let token = OAuthToken(accessToken: "A21AA-valid-token", expiresIn: 32400, scope: "openid")

@@ -101,4 +101,32 @@ import Testing
             try parse("", status: 204)
         }
     }
+
+    /// Header injection: only RFC 6750 b64token access tokens and RFC 6749 type names pass.
+    @Test(arguments: [
+        #"{"access_token": "A21AA-Zq9\r\nX-Evil: 1", "token_type": "Bearer"}"#,
+        #"{"access_token": "A21AA Zq9", "token_type": "Bearer"}"#,
+        #"{"access_token": "A21AA\u0000Zq9", "token_type": "Bearer"}"#,
+        #"{"access_token": "A21AA\u001b[31mZq9", "token_type": "Bearer"}"#,
+        #"{"access_token": "A21AA-é", "token_type": "Bearer"}"#,
+        #"{"access_token": "A21AA=Zq9", "token_type": "Bearer"}"#,
+        #"{"access_token": "===", "token_type": "Bearer"}"#,
+        #"{"access_token": "A21AA-Zq9", "token_type": "Bearer\r\nX-Evil: 1"}"#,
+        #"{"access_token": "A21AA-Zq9", "token_type": "Bearer x"}"#,
+        #"{"access_token": "A21AA-Zq9", "token_type": ""}"#,
+    ])
+    func rejectsTokensThatCouldInjectHeadersOrEscapes(body: String) {
+        #expect {
+            try parse(body)
+        } throws: { error in
+            guard case .invalidTokenResponse(let reason) = error as? OAuthError else { return false }
+            return !reason.contains("Zq9") && !reason.contains("Evil")  // reasons never quote values
+        }
+    }
+
+    @Test func acceptsEveryBearerTokenCharacter() throws {
+        let token = try parse(#"{"access_token": "Az09-._~+/==", "token_type": "bearer"}"#)
+        #expect(token.accessToken == "Az09-._~+/==")
+        #expect(token.authorizationHeaderValue == "Bearer Az09-._~+/==")
+    }
 }

@@ -77,6 +77,7 @@ import Testing
             clock.advance(by: 0.5)
             #expect(await call() == rejected)
             #expect(server.tokenRequestCount == 3)
+            #expect(manager.waitingCallers == 0)
         }
     }
 
@@ -181,8 +182,27 @@ import Testing
         }
     }
 
+    @Test func aCallerWaitingOnABackgroundRefreshThatIsStoppedGetsATokenOfItsOwn() async throws {
+        try await withTokenServer(clients: [Self.client], tokenLifetime: Self.lifetime) { server in
+            let clock = TestClock()
+            let manager = manager(server, clock: clock)
+            let first = try await manager.token()
+            server.enqueue(.delayed(milliseconds: 120_000, then: .normal))
+            clock.advance(by: Self.refreshPoint + 1)
+            #expect(try await manager.token() == first)  // starts the (slow) background refresh
+            await waitUntil("the slow request arrives") { server.tokenRequestCount == 2 }
+            clock.advance(by: 200)  // the held token expires while the refresh runs
+            let caller = Task { try await manager.token() }
+            await waitUntil("the caller joins the background refresh") { manager.waitingCallers == 1 }
+            await manager.stopRefreshing()
+            let token = try await caller.value  // not the stopped refresh's CancellationError
+            #expect(token != first)
+            #expect(server.tokenRequestCount == 3 && manager.waitingCallers == 0)
+        }
+    }
+
     @Test func theLifecycleServiceRefreshesWithoutCallsAndLeavesNoTaskAtShutdown() async throws {
-        // Real time here: 2-second tokens count as expired after 1 s and are refreshed from 0.6 s.
+        // Real time here: 2-second tokens count as expired after 1.8 s and are refreshed from about 1.4 s.
         try await withTokenServer(clients: [Self.client], tokenLifetime: 2) { server in
             let manager = ClientCredentialsAuthManager(
                 credentials: ClientCredentialsAuthCredentials(oAuthClientId: TestClient.id, oAuthClientSecret: TestClient.secret),
