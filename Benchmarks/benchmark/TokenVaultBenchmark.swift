@@ -25,8 +25,11 @@ struct TokenVaultBenchmark {
         defer { work.remove() }
         let server = try await ExampleTokenServer.start(clients: [.init(id: "bench-client", secret: "bench-secret")])
         var results: [(key: String, measurement: Measurement, target: Double)] = []
-        func record(_ key: String, _ measurement: Measurement, target: Double) {
-            results.append((key, measurement, target))
+        // `--only KEY` runs one measurement (and no scaling), for a closer look at it.
+        let only = CommandLine.arguments.firstIndex(of: "--only").map { CommandLine.arguments[$0 + 1] }
+        func record(_ key: String, target: Double, _ measure: () async throws -> Measurement) async rethrows {
+            guard only == nil || only == key else { return }
+            results.append((key, try await measure(), target))
             if !json { FileHandle.standardError.write(Data("measured \(key)\n".utf8)) }
         }
 
@@ -40,41 +43,41 @@ struct TokenVaultBenchmark {
         let validUntil = Date().addingTimeInterval(3600).timeIntervalSinceReferenceDate
         let floorHeader = Mutex(header)
 
-        record("authHeader", try await sampled(400, batch: 20_000, {
+        try await record("authHeader", target: 1.5) { try await sampled(400, batch: 20_000, {
             consume(try await manager.authorizationHeader().utf8.count)
         }, floor: {
             let now = Date().timeIntervalSinceReferenceDate
             consume(floorHeader.withLock { now < validUntil ? $0 : "" }.utf8.count)
-        }), target: 1.5)
+        }) }
 
-        record("authHeaderContended", try await contended(tasks: 8, samples: 100, batch: 5_000, {
+        try await record("authHeaderContended", target: 2) { try await contended(tasks: 8, samples: 100, batch: 5_000, {
             consume(try await manager.authorizationHeader().utf8.count)
         }, floor: {
             let now = Date().timeIntervalSinceReferenceDate
             consume(floorHeader.withLock { now < validUntil ? $0 : "" }.utf8.count)
-        }), target: 2)
+        }) }
 
         // Reads: a fresh Vault object each time (the keyring's keys are known, as in a service).
         let big = try work.vault("big", entries: 10_000)
         for (key, vault, target) in [("vaultOpen", oneEntry, 2.0), ("vaultOpen10k", big, 3.0)] {
             let sealed = try Floors.SealedVault(path: vault.path, keyring: vault.keyring)
-            record(key, try await sampled(key == "vaultOpen" ? 3_000 : 200, {
+            try await record(key, target: target) { try await sampled(key == "vaultOpen" ? 3_000 : 200, {
                 consume(try Vault(path: vault.path, keyring: vault.keyring).entry(named: "paypal")?.token.accessToken.utf8.count ?? 0)
             }, floor: {
                 consume(try sealed.readAndDecrypt(vault.path))
-            }), target: target)
+            }) }
         }
 
         // A restart: new keyring, vault, store and manager; a valid token stored; to the first header.
         let sealedOne = try Floors.SealedVault(path: oneEntry.path, keyring: oneEntry.keyring)
-        record("restart", try await sampled(2_000, {
+        try await record("restart", target: 3) { try await sampled(2_000, {
             let vault = Vault(path: oneEntry.path, keyring: Keyring(path: oneEntry.keyring.path))
             let restarted = ClientCredentialsAuthManager(
                 credentials: credentials, environment: environment, store: VaultTokenStore(vault: vault, entry: "paypal"))
             consume(try await restarted.authorizationHeader().utf8.count)
         }, floor: {
             consume(try sealedOne.readAndDecrypt(oneEntry.path))
-        }), target: 3)
+        }) }
 
         if CommandLine.arguments.contains("--breakdown") {
             // Where a restart's time goes, each part alone.
@@ -107,24 +110,24 @@ struct TokenVaultBenchmark {
             let size = Floors.read(vault.path).count
             let floorFile = work.file("\(key).floor")
             var counter = 0
-            record(key, try await sampled(key == "vaultUpdate" ? 300 : 60, {
+            try await record(key, target: target) { try await sampled(key == "vaultUpdate" ? 300 : 60, {
                 counter += 1
                 try vault.store(OAuthToken(accessToken: "A21AA-update-\(counter)", expiresIn: 32400), as: "paypal")
             }, floor: {
                 Floors.durableReplace(floorFile, with: [UInt8](repeating: 0x5a, count: size))
-            }), target: target)
+            }) }
         }
 
         // vaultcli token as a whole process, against a hello-world linked the same way.
         let bin = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         let arguments = ["token", "--name", "paypal", "--vault", oneEntry.path, "--keyring", oneEntry.keyring.path]
-        record("cliToken", try await sampled(60, {
+        try await record("cliToken", target: 1.3) { try await sampled(60, {
             try Floors.run(bin.appendingPathComponent("vaultcli"), arguments)
         }, floor: {
             try Floors.run(bin.appendingPathComponent("benchmark-hello"), [])
-        }), target: 1.3)
+        }) }
 
-        let scaling = try await scaling(work)
+        let scaling = only == nil ? try await scaling(work) : [:]
         let tokenRequests = server.tokenRequestCount
         try await server.shutdown()
 
