@@ -76,7 +76,8 @@ def read_keys(path, passphrase):
         if len(data) < 15:
             fail(path, "truncated")
         log_n, r, p = data[6], *struct.unpack(">II", data[7:15])
-        if not (10 <= log_n <= 20 and 1 <= r <= 32 and 1 <= p <= 16 and 128 * r << log_n <= 1 << 30):
+        if not (10 <= log_n <= 20 and 1 <= r <= 32 and 1 <= p <= 16 and 128 * r << log_n <= 1 << 28
+                and (r * p) << log_n <= 1 << 21):
             fail(path, "scrypt parameters out of range")
         nonce, sealed, aad = split_sealed(path, data, 31 + NONCE_SIZE[version] + 4, NONCE_SIZE[version])
         if passphrase is None:

@@ -30,6 +30,9 @@ struct CredentialOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How the client authenticates: HTTP Basic (default) or in the form body.", valueName: "basic|post"))
     var authMethod: ClientAuthMethod = .basic
 
+    @Flag(help: "Allow an http:// token URL to a host other than loopback (sends the secret in clear).")
+    var allowPlainHttp = false
+
     /// Whether any credential option was given.
     var isGiven: Bool { tokenURL != nil || environment != nil || clientId != nil || clientSecretEnv != nil || clientSecretFile != nil }
 
@@ -39,13 +42,16 @@ struct CredentialOptions: ParsableArguments {
             throw ValidationError("Give exactly one of --token-url and --environment.")
         }
         guard clientId != nil else { throw ValidationError("Missing --client-id.") }
+        guard !oauthEnvironment.isRefusedPlainHTTP else {
+            throw ValidationError("--token-url is http:// to a host other than loopback, which would send the client secret in clear; use https, or --allow-plain-http.")
+        }
         guard (clientSecretEnv == nil) != (clientSecretFile == nil) else {
             throw ValidationError("Give exactly one of --client-secret-env and --client-secret-file.")
         }
     }
 
     var oauthEnvironment: OAuthEnvironment {
-        if let tokenURL { return .custom(tokenURL: tokenURL) }
+        if let tokenURL { return .custom(tokenURL: tokenURL, allowsPlainHTTP: allowPlainHttp) }
         return environment == .production ? .production : .sandbox
     }
 

@@ -24,7 +24,7 @@ extension VaultCLI {
             let manager = try credentials.authManager(vault: vault, entry: name, clockSkew: clockSkew)
             let token = try await manager.fetchToken()
             try await manager.store?.write(token, for: manager.origin)
-            print("fetched '\(name)': \(token.tokenType) token, expires \(token.expiresAt.iso8601), scope: \(token.scope ?? "-")")
+            print("fetched '\(shown(name))': \(shown(token.tokenType)) token, expires \(token.expiresAt.iso8601), scope: \(shown(token.scope ?? "-"))")
         }
     }
 }

@@ -23,7 +23,7 @@ extension VaultCLI {
             let token = try OAuthToken(tokenResponse: input)
             let vault = try options.openVault()
             try vault.store(token, as: name)
-            print("stored '\(name)': \(token.tokenType) token, expires \(token.expiresAt.iso8601), scope: \(token.scope ?? "-")")
+            print("stored '\(shown(name))': \(shown(token.tokenType)) token, expires \(token.expiresAt.iso8601), scope: \(shown(token.scope ?? "-"))")
         }
     }
 }

@@ -13,7 +13,7 @@ extension VaultCLI {
         func run() async throws {
             let vault = try options.openVault()
             try vault.removeEntry(named: name)
-            print("removed '\(name)' from \(vault.path)")
+            print("removed '\(shown(name))' from \(vault.path)")
         }
     }
 }

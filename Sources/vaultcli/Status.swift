@@ -46,7 +46,7 @@ extension VaultCLI {
             if entries.isEmpty { print("no entries") }
             for entry in entries {
                 let state = entry.expired ? "EXPIRED" : "valid"
-                print("\(entry.name)  \(entry.tokenType)  expires \(entry.expiresAt) (\(state))  scope: \(entry.scope ?? "-")")
+                print("\(shown(entry.name))  \(shown(entry.tokenType))  expires \(entry.expiresAt) (\(state))  scope: \(shown(entry.scope ?? "-"))")
             }
         }
     }

@@ -47,6 +47,13 @@ struct KeyringOptions: ParsableArguments {
     func openKeyring() throws -> Keyring { Keyring(path: keyringPath, passphrase: try passphrase()) }
 }
 
+/// Text that came from a file or a server, as shown in human output: control characters, DEL and
+/// bidirectional overrides escaped, so that it cannot move the cursor, set a window title or
+/// reorder what the terminal shows. `--json` output stays exact.
+func shown(_ text: String) -> String {
+    OAuthError.printable(text)
+}
+
 /// Writes one line to standard error.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -21,9 +21,14 @@ package struct Scrypt: Sendable, Equatable {
 
     /// Whether the parameters are within what TokenVault accepts from a file: at most 1 GiB of
     /// memory (128 * N * r bytes), so a crafted header cannot exhaust the machine.
+    /// Whether the parameters are within bounds on both memory and total work, so that a
+    /// hostile keyring header cannot make a command spend gigabytes and minutes before its
+    /// passphrase can even fail: at most 256 MiB (`128·N·r`) and 8 times the default work
+    /// (`N·r·p ≤ 2^21`; the default is `2^15·8·1`).
     package var isAcceptable: Bool {
-        (10...20).contains(logN) && (1...32).contains(r) && (1...16).contains(p)
-            && 128 * (UInt64(1) << UInt64(logN)) * UInt64(r) <= 1 << 30
+        guard (10...20).contains(logN), (1...32).contains(r), (1...16).contains(p) else { return false }
+        let n = UInt64(1) << UInt64(logN)
+        return 128 * n * UInt64(r) <= 1 << 28 && n * UInt64(r) * UInt64(p) <= 1 << 21
     }
 
     /// Derives a 256-bit key from `passphrase` and `salt`.

@@ -28,6 +28,7 @@ extension ClientCredentialsAuthManager {
 
     /// ``fetchToken()``'s requests and retries.
     private func requestToken() async throws -> OAuthToken {
+        guard !environment.isRefusedPlainHTTP else { throw OAuthError.insecureTokenURL }
         let request = TokenRequest(
             tokenURL: tokenURL,
             clientID: credentials.oAuthClientId,

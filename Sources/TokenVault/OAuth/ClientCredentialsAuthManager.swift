@@ -513,16 +513,25 @@ public final class ClientCredentialsAuthManager: Sendable {
         }
     }
 
-    /// `text` with the client secret and the held access tokens replaced by `<redacted>`.
+    /// `text` with the client secret, in every encoding this library puts on the wire, and the
+    /// held access tokens replaced by `<redacted>`.
     ///
-    /// A last line of defence for text this library did not write (server messages, errors from
-    /// hooks). Values shorter than 8 characters are left alone: they cannot be told apart from
-    /// ordinary words.
+    /// A last line of defence for text this library did not write (server messages that echo the
+    /// request, errors from hooks): the secret as is, form-urlencoded (`client_secret_post`), and
+    /// the base64 of the `id:secret` pair (`client_secret_basic`, RFC 6749 §2.3.1, and the plain
+    /// pair some servers expect). Values shorter than 8 characters are left alone: they cannot
+    /// be told apart from ordinary words.
     func redacted(_ text: String) -> String {
         let tokens = state.withLock { [$0.current?.token.accessToken, $0.last?.accessToken] }
+        let secret = credentials.oAuthClientSecret
+        let request = TokenRequest(tokenURL: tokenURL, clientID: clientID, clientSecret: secret, scope: nil, authMethod: .basic)
+        let encodings = [
+            secret, FormURLEncoding.encode(secret), String(request.basicAuthorization.dropFirst("Basic ".count)),
+            Data((clientID + ":" + secret).utf8).base64EncodedString(),
+        ]
         var result = text
-        for secret in [credentials.oAuthClientSecret] + tokens.compactMap({ $0 }) where secret.count >= 8 {
-            result = result.replacingOccurrences(of: secret, with: "<redacted>")
+        for value in encodings + tokens.compactMap({ $0 }) where value.count >= 8 {
+            result = result.replacingOccurrences(of: value, with: "<redacted>")
         }
         return result
     }

@@ -27,6 +27,9 @@ public enum OAuthError: Error, Sendable, Equatable {
     case responseTooLarge(limit: Int)
     /// The token URL cannot be used (malformed, or not `http`/`https`).
     case invalidTokenURL
+    /// The token URL is `http://` to a host other than loopback, which would send the client
+    /// secret in clear; allow it explicitly with ``OAuthEnvironment/allowsPlainHTTP``.
+    case insecureTokenURL
     /// The `oAuthTokenProvider` returned a token that is already expired.
     case providerReturnedExpiredToken
     /// `token()` or `authorizationHeader()` was called from inside the `oAuthTokenProvider` of the
@@ -91,18 +94,20 @@ extension OAuthError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .tokenEndpoint(let status, let code, let description):
-            let detail = description.map { ": \($0)" } ?? ""
-            return "token endpoint rejected the request (HTTP \(status), \(code))\(detail)"
+            let detail = description.map { ": \(Self.printable($0))" } ?? ""
+            return "token endpoint rejected the request (HTTP \(status), \(Self.printable(code)))\(detail)"
         case .httpStatus(let status):
             return "token endpoint answered HTTP \(status)"
         case .invalidTokenResponse(let reason):
             return "invalid token response: \(reason)"
         case .unreachable(let reason):
-            return "token endpoint unreachable: \(reason)"
+            return "token endpoint unreachable: \(Self.printable(reason))"
         case .timeout:
             return "token request timed out"
         case .responseTooLarge(let limit):
             return "token response larger than \(limit) bytes"
+        case .insecureTokenURL:
+            return "refusing to send client credentials in clear: the token URL is http:// to a host other than loopback (use https, or allow plain http explicitly)"
         case .invalidTokenURL:
             return "invalid token URL"
         case .providerReturnedExpiredToken:
@@ -110,5 +115,23 @@ extension OAuthError: CustomStringConvertible {
         case .reentrantTokenRequest:
             return "token() called from inside the token provider; call fetchToken() there"
         }
+    }
+}
+
+extension OAuthError {
+    /// Server- or transport-supplied `text` made safe to print on a terminal or in a log line:
+    /// control characters, DEL, C1 controls and bidirectional overrides are escaped as `\u{…}`,
+    /// and the text is cut at 300 characters.
+    package static func printable(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars.prefix(300) {
+            let value = scalar.value
+            if value < 0x20 || (0x7f...0x9f).contains(value) || (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value) {
+                result += "\\u{" + String(value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return text.unicodeScalars.count > 300 ? result + "…" : result
     }
 }

@@ -43,6 +43,23 @@ import Testing
         #expect(token.stdout == "A21AA-good\n")
     }
 
+    @Test func humanOutputEscapesTerminalControlsAndJSONStaysExact() async throws {
+        #expect(try await cli.run(["init"]).status == 0)
+        let name = "evil\u{1b}]0;title\u{07}\u{202e}"
+        let put = try await cli.run(
+            ["put", "--name", name], stdin: #"{"access_token":"A21AA-x","token_type":"Bearer","expires_in":3600,"scope":"a\u001b[2Jb"}"#)
+        #expect(put.status == 0, "\(put.stderr)")
+        let status = try await cli.run(["status"])
+        for output in [put.stdout, status.stdout] {
+            #expect(!output.unicodeScalars.contains { [0x1b, 0x07, 0x202e].contains($0.value) }, "\(output)")
+            #expect(output.contains("\\u{1b}"))
+        }
+        let json = try await cli.run(["status", "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let entry = try #require((report["entries"] as? [[String: Any]])?.first)
+        #expect(entry["name"] as? String == name && entry["scope"] as? String == "a\u{1b}[2Jb")
+    }
+
     @Test func tokenStatusVerifyRemove() async throws {
         try await cli.run(["init"])
         let token = OAuthToken(accessToken: "A21AA-valid-token", expiresIn: 32400, scope: "openid")

@@ -72,4 +72,30 @@ import TokenVault
             )
         }
     }
+
+    /// An endpoint that echoes the request: the secret as it went on the wire (form-encoded,
+    /// in the Basic pair) is redacted too, and control characters are escaped.
+    @Test func secretsAreRedactedInEveryEncodingTheRequestCarriesThem() async throws {
+        let secret = "s3cret:%+ x-long-enough"
+        let id = TestClient.id
+        let formEncoded = "s3cret%3A%25%2B+x-long-enough"
+        let basic = Data((id + ":" + formEncoded).utf8).base64EncodedString()
+        let plainPair = Data((id + ":" + secret).utf8).base64EncodedString()
+        try await withTokenServer(clients: [.init(id: id, secret: secret)]) { server in
+            let manager = makeManager(server: server, clientSecret: secret, authMethod: .basic)
+            server.enqueue(
+                .oauthError(
+                    status: 400, error: "invalid_request",
+                    description: "Authorization: Basic \(basic) / client_secret=\(formEncoded) / \(plainPair) \u{1b}]0;evil\u{07} \u{202e}"))
+            do {
+                _ = try await manager.token()
+                Issue.record("the request was not refused")
+            } catch {
+                let text = String(describing: error)
+                for leaked in [secret, formEncoded, basic, plainPair] { #expect(!text.contains(leaked), "\(text)") }
+                #expect(!text.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 || $0.value == 0x202e }, "\(text)")
+                #expect(text.contains("\\u{1b}"))
+            }
+        }
+    }
 }

@@ -87,4 +87,22 @@ import Testing
             }
         }
     }
+
+    /// A header asking for more scrypt work than the bound is refused before any derivation.
+    @Test(arguments: [(UInt8(20), UInt32(8), UInt32(1)), (UInt8(15), UInt32(8), UInt32(16)), (UInt8(17), UInt32(32), UInt32(1))])
+    func scryptParametersBeyondTheWorkBoundAreRefusedWithoutDeriving(logN: UInt8, r: UInt32, p: UInt32) throws {
+        var header = KeyringFile.magic + [KeyringFile.formatVersion, 1, logN]
+        header.appendBigEndian(r)
+        header.appendBigEndian(p)
+        let file = header + [UInt8](repeating: 0, count: 16 + 24 + 4 + 16)
+        var derived = false
+        #expect(throws: VaultError.malformed(path: "k", reason: "scrypt parameters out of range")) {
+            try KeyringFile.decode(file, path: "k") { _, _ in
+                derived = true
+                return nil
+            }
+        }
+        #expect(!derived)
+        #expect(Scrypt.default.isAcceptable)
+    }
 }
