@@ -9,7 +9,8 @@ extension VaultCLI {
             discussion: """
                 Reads the JSON body of a token response (access_token, token_type, expires_in, scope, \
                 app_id, nonce) from stdin; the expiry is computed from the current time. \
-                Example: curl -s -u "$ID:$SECRET" -d grant_type=client_credentials URL | vaultcli put --name paypal
+                Example, with the secret kept off every command line (printf is a shell builtin): \
+                printf 'user = "%s:%s"\\n' "$ID" "$SECRET" | curl -s -K - -d grant_type=client_credentials URL | vaultcli put --name paypal
                 """)
 
         @OptionGroup var options: VaultOptions

@@ -8,7 +8,8 @@ extension VaultCLI {
             abstract: "Print the stored access token when it is valid.",
             discussion: """
                 Prints only the access token, for example for \
-                curl -H "Authorization: Bearer $(vaultcli token --name paypal)". A missing entry exits 2, \
+                vaultcli token --name paypal | sed 's/.*/header = "Authorization: Bearer &"/' | curl -K - URL \
+                (the token reaches curl on stdin, never on a command line). A missing entry exits 2, \
                 an expired token exits 3. With --fetch and the client's options, a missing or expired \
                 token is fetched and stored first (the vault's provider hook as a command); processes \
                 that start together make one token request between them.
