@@ -10,10 +10,14 @@ package enum SHA256 {
         var length: UInt32 = 0
         let ok = bytes.withUnsafeBytes { input in
             digest.withUnsafeMutableBytes { output in
-                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
+                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, algorithm, nil)
             }
         }
         guard ok == 1, length == byteCount else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
         return digest
     }
+
+    /// OpenSSL's SHA-256, fetched once (an implicit fetch at every call costs more than hashing
+    /// a keyring). `EVP_MD` objects are immutable and may be shared between threads.
+    nonisolated(unsafe) private static let algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
 }

@@ -22,9 +22,10 @@ public final class Keyring: Sendable {
     let passphrase: Passphrase?
     /// The keyring as last read or written, so that vault reads need no disk access for keys
     /// they already know; reloaded when a vault names an unknown key id.
-    /// With the identity of its file (inode, size, modification time), so that an unchanged
-    /// file is neither read nor decoded again: one `stat`, which the permission check makes anyway.
-    private let cached: Mutex<(file: KeyringFile, identity: FileIdentity?)?>
+    /// With the SHA-256 of its file (never the bytes: they may hold keys in the clear), so that
+    /// an unchanged file is read but not decoded again. (Not the file's inode and mtime: inode
+    /// numbers are reused and mtimes are coarse, so a replaced keyring could pass for the old one.)
+    private let cached: Mutex<(file: KeyringFile, digest: [UInt8])?>
 
     /// A keyring at `path`, opened lazily on first use.
     ///
@@ -83,12 +84,8 @@ public final class Keyring: Sendable {
     /// - Throws: ``VaultError``; a missing file is reported as a missing keyring, with the fix.
     package func load() throws -> KeyringFile {
         var bytes: [UInt8]
-        let identity: FileIdentity
         do {
-            identity = try FilePermissions.requireOwnerOnly(path)
-            if let file = cached.withLock({ $0?.identity == identity ? $0?.file : nil }) {
-                return file
-            }
+            try FilePermissions.requireOwnerOnly(path)
             bytes = try AtomicFile.read(path)
         } catch .notFound {
             throw VaultError.keyringNotFound(path: path)
@@ -96,6 +93,10 @@ public final class Keyring: Sendable {
             throw VaultError(error)
         }
         defer { bytes.cleanse() }
+        let digest = try SHA256.hash(bytes)
+        if let file = cached.withLock({ $0?.digest == digest ? $0?.file : nil }) {
+            return file
+        }
         let previous = cached.withLock { $0?.file }
         let file = try KeyringFile.decode(bytes, path: path) { scrypt, salt in
             if case .passphrase(let known, let knownSalt, let key) = previous?.protection, known == scrypt, knownSalt == salt {
@@ -103,7 +104,7 @@ public final class Keyring: Sendable {
             }
             return try passphrase?.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
         }
-        cached.withLock { $0 = (file, identity) }
+        cached.withLock { $0 = (file, digest) }
         return file
     }
 
@@ -139,7 +140,8 @@ public final class Keyring: Sendable {
             AtomicFile.removeStaleTemporaries(of: path)
             try AtomicFile.replace(path, with: bytes)
         }
-        cached.withLock { $0 = (file, nil) }  // the next load reads the file once to learn its identity
+        let digest = try SHA256.hash(bytes)
+        cached.withLock { $0 = (file, digest) }
     }
 
     private func lockFile() throws -> FileLock {

@@ -42,14 +42,13 @@ package enum AtomicFile {
     package static func replace(_ path: String, with bytes: [UInt8]) throws(StorageError) {
         let (folder, name) = split(path)
         let temporary = folder + "/." + name + ".tmp-" + randomSuffix()
+        // Created 0600: the umask can only clear bits, so the file is owner-only from its first byte.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .io(path: temporary, operation: "create", errno: errno) }
         var renamed = false
         defer { if !renamed { unlink(temporary) } }
         do {
             defer { close(fd) }
-            // The umask can only clear bits, but be explicit: secrets are owner-only.
-            guard fchmod(fd, 0o600) == 0 else { throw StorageError.io(path: temporary, operation: "chmod", errno: errno) }
             try writeAll(fd, bytes, path: temporary)
             guard fsync(fd) == 0 else { throw StorageError.io(path: temporary, operation: "fsync", errno: errno) }
         }
