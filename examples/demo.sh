@@ -44,7 +44,7 @@ credentials=(--token-url "$base/v1/oauth2/token" --client-id demo-client --clien
 step "vaultcli init: a keyring with one primary key, and an empty vault (both mode 0600)"
 "$bin/vaultcli" init | sed 's/^/    /'
 
-step "vaultcli fetch: client-credentials grant, token sealed with AES-256-GCM"
+step "vaultcli fetch: client-credentials grant, token sealed with XAES-256-GCM (AES-256-GCM, a key derived for every write)"
 "$bin/vaultcli" fetch --name demo "${credentials[@]}" | sed 's/^/    /'
 
 step "vaultcli status (never prints a token)"

@@ -11,7 +11,7 @@ extension VaultCLI {
                 vaultcli token --name paypal | sed 's/.*/header = "Authorization: Bearer &"/' | curl -K - URL \
                 (the token reaches curl on stdin, never on a command line). A missing entry exits 2, \
                 an expired token exits 3. With --fetch and the client's options, a missing or expired \
-                token is fetched and stored first (the vault's provider hook as a command); processes \
+                token is fetched and stored first (the manager and its vault store, as a command); processes \
                 that start together make one token request between them.
                 """)
 
@@ -41,8 +41,7 @@ extension VaultCLI {
                 print(try await manager.token().accessToken)
                 return
             }
-            let contents = try options.openVault().contents()
-            guard let entry = contents.entries[name] else {
+            guard let entry = try options.openVault().entry(named: name) else {
                 throw VaultError.entryNotFound(name: name, path: options.vaultPath)
             }
             guard !entry.token.isExpired(clockSkew: clockSkew) else {

@@ -19,8 +19,6 @@ package struct Scrypt: Sendable, Equatable {
         self.p = p
     }
 
-    /// Whether the parameters are within what TokenVault accepts from a file: at most 1 GiB of
-    /// memory (128 * N * r bytes), so a crafted header cannot exhaust the machine.
     /// Whether the parameters are within bounds on both memory and total work, so that a
     /// hostile keyring header cannot make a command spend gigabytes and minutes before its
     /// passphrase can even fail: at most 256 MiB (`128·N·r`) and 8 times the default work

@@ -43,7 +43,7 @@ public final class Keyring: Sendable {
     ///
     /// - Parameters:
     ///   - path: Where to create it; the folder must exist.
-    ///   - passphrase: Seals the key list (scrypt, then AES-256-GCM); `nil` keeps it in the clear,
+    ///   - passphrase: Seals the key list (scrypt, then XAES-256-GCM); `nil` keeps it in the clear,
     ///     protected by the file's mode.
     /// - Returns: The new keyring.
     /// - Throws: ``VaultError`` with code `alreadyExists` when there is a file at `path`.
@@ -86,7 +86,7 @@ public final class Keyring: Sendable {
         var bytes: [UInt8]
         do {
             try FilePermissions.requireOwnerOnly(path)
-            bytes = try AtomicFile.read(path)
+            bytes = try AtomicFile.read(path, maxBytes: KeyringFile.maxBytes)
         } catch .notFound {
             throw VaultError.keyringNotFound(path: path)
         } catch {

@@ -8,6 +8,8 @@ package struct KeyringFile: Sendable {
     package static let magic: [UInt8] = Array("TVKR".utf8)
     /// The version written.
     package static let formatVersion: UInt8 = 2
+    /// The largest keyring file read: thousands of keys; anything larger is refused unread.
+    package static let maxBytes = 1 << 20
     static let saltByteCount = 16
 
     /// How the key list is protected.

@@ -5,8 +5,9 @@ extension ClientCredentialsAuthManager {
     /// Requests a token from the token endpoint (RFC 6749 §4.4), retrying transient failures
     /// as ``RetryPolicy`` says.
     ///
-    /// Changes no state and calls no hook: a provider hook calls this to get a token from the
-    /// endpoint, and ``token()`` stores what the hook returns.
+    /// Changes no token state and calls no hook (it only counts and times the request in the
+    /// metrics): a provider hook calls this to get a token from the endpoint, and ``token()``
+    /// stores what the hook returns.
     ///
     /// - Returns: The token the endpoint issued, its expiry counted from when the response came.
     /// - Throws: ``OAuthError``; `CancellationError` when the calling task is cancelled.

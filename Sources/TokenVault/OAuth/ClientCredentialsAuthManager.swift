@@ -465,6 +465,12 @@ public final class ClientCredentialsAuthManager: Sendable {
         guard !token.isExpired(at: clock.now, clockSkew: clockSkew) else {
             throw OAuthError.providerReturnedExpiredToken
         }
+        // The same rule as for the endpoint's answers: the token goes into a header.
+        guard TokenResponse.isBearerToken(token.accessToken), !token.tokenType.isEmpty,
+            token.tokenType.utf8.allSatisfy(TokenResponse.isNameChar)
+        else {
+            throw OAuthError.invalidTokenResponse(reason: "the token provider returned a token with characters a bearer token cannot have")
+        }
         return token
     }
 

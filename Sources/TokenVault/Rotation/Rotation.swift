@@ -102,7 +102,7 @@ extension Keyring {
     private func keyIDs(sealing vaultPaths: [String]) throws -> [String: String] {
         var ids: [String: String] = [:]
         for path in vaultPaths {
-            ids[path] = try Vault(path: path, keyring: self).contents().keyID
+            ids[path] = try Vault(path: path, keyring: self).open().keyID  // the header alone decides; no entry decoded
         }
         return ids
     }

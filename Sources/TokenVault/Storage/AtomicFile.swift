@@ -11,21 +11,32 @@ import Darwin
 /// at any instant the path holds either the old bytes or the new ones, never a mix, and once it
 /// returns the new bytes survive power loss. Callers serialize writers with ``FileLock``.
 package enum AtomicFile {
-    /// Reads the whole file.
-    /// - Throws: `StorageError.notFound` when there is no file, `StorageError.io` otherwise.
-    package static func read(_ path: String) throws(StorageError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// Reads the whole file, which must be a regular file of at most `maxBytes`.
+    ///
+    /// Opened without blocking (a FIFO put in the file's place cannot hang the reader) and
+    /// checked on the open descriptor, so a device (`/dev/zero`), a FIFO or a huge sparse file is
+    /// refused before anything is allocated for it.
+    ///
+    /// - Throws: `StorageError.notFound` when there is no file, `.notRegularFile` or `.tooLarge`
+    ///   for such a file, `StorageError.io` otherwise.
+    package static func read(_ path: String, maxBytes: Int) throws(StorageError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw errno == ENOENT ? .notFound(path: path) : .io(path: path, operation: "open", errno: errno)
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(path: path, operation: "fstat", errno: errno) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notRegularFile(path: path) }
+        guard info.st_size <= maxBytes else { throw .tooLarge(path: path, size: Int64(info.st_size), limit: maxBytes) }
         // Read the size fstat gives in one call (and one more byte, to notice a file that grew).
         var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
         var count = 0
         while true {
-            if count == bytes.count { bytes += [UInt8](repeating: 0, count: max(bytes.count, 4096)) }
+            if count == bytes.count {
+                guard count <= maxBytes else { throw .tooLarge(path: path, size: Int64(count), limit: maxBytes) }
+                bytes += [UInt8](repeating: 0, count: max(bytes.count, 4096))
+            }
             let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 {
                 if errno == EINTR { continue }

@@ -6,7 +6,7 @@ package enum SecretFile {
     ///   `StorageError.notFound` when it is missing, `StorageError.empty` when it is empty.
     package static func read(_ path: String) throws(StorageError) -> [UInt8] {
         try FilePermissions.requireOwnerOnly(path)
-        var bytes = try AtomicFile.read(path)
+        var bytes = try AtomicFile.read(path, maxBytes: 64 * 1024)
         if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
         if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
         guard !bytes.isEmpty else { throw .empty(path: path) }

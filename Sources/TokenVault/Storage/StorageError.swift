@@ -12,13 +12,18 @@ package enum StorageError: Error, Equatable, CustomStringConvertible {
     case insecurePermissions(path: String, mode: UInt32)
     /// A file that should hold a secret is empty.
     case empty(path: String)
+    /// The path is not a regular file (a device, a FIFO, a folder).
+    case notRegularFile(path: String)
+    /// The file is larger than its format allows.
+    case tooLarge(path: String, size: Int64, limit: Int)
     /// A system call failed.
     case io(path: String, operation: String, errno: Int32)
 
     /// The file concerned.
     package var path: String {
         switch self {
-        case .notFound(let path), .insecurePermissions(let path, _), .empty(let path), .io(let path, _, _): path
+        case .notFound(let path), .insecurePermissions(let path, _), .empty(let path), .notRegularFile(let path),
+            .tooLarge(let path, _, _), .io(let path, _, _): path
         }
     }
 
@@ -28,6 +33,8 @@ package enum StorageError: Error, Equatable, CustomStringConvertible {
         case .insecurePermissions(let path, let mode):
             "\(path): holds a secret but is accessible by group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
         case .empty(let path): "\(path): the file is empty"
+        case .notRegularFile(let path): "\(path): not a regular file"
+        case .tooLarge(let path, let size, let limit): "\(path): \(size) bytes, more than the \(limit) its format allows"
         case .io(let path, let operation, let code): "\(path): \(operation) failed: \(String(cString: strerror(code)))"
         }
     }

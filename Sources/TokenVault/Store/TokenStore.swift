@@ -1,7 +1,8 @@
 /// Where a ``ClientCredentialsAuthManager`` keeps its token across restarts and shares it with
 /// the other processes that use the same store.
 ///
-/// The manager drives the store in one direction, and only when it holds no valid token:
+/// The manager drives the store in one direction, when it holds no valid token or its token has
+/// passed its refresh point (then in the background, trying the lock without waiting):
 ///
 /// 1. ``read(for:)`` without a lock: a valid stored token is used as it is, with no lock and
 ///    no write (the warm start of a service).

@@ -1,6 +1,5 @@
-/// A failure of a ``TokenStore``, as reported to
-/// ``ClientCredentialsAuthManager/init(credentials:environment:store:scope:authMethod:transport:retryPolicy:requestTimeout:defaultTokenLifetime:clock:onStoreFailure:logger:)``'s
-/// `onStoreFailure`.
+/// A failure of a ``TokenStore``, as reported to the `onStoreFailure` callback given to
+/// ``ClientCredentialsAuthManager``.
 ///
 /// A failure to read or lock is also thrown to the caller that needed a token. A failure to
 /// write is not: the fresh token is returned all the same and held in memory, and the next

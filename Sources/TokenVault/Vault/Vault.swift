@@ -158,7 +158,7 @@ public final class Vault: Sendable {
     }
 
     private func openOnce() throws -> VaultFile.Opened {
-        let bytes = try storage { () throws(StorageError) in try AtomicFile.read(path) }
+        let bytes = try storage { () throws(StorageError) in try AtomicFile.read(path, maxBytes: VaultFile.maxBytes) }
         if let opened = lastOpened.withLock({ $0.flatMap { sameBytes($0.bytes, bytes) ? $0.opened : nil } }) {
             return opened
         }

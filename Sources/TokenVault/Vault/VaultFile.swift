@@ -9,6 +9,8 @@ package enum VaultFile {
     package static let magic: [UInt8] = Array("TVLT".utf8)
     /// The version written.
     package static let formatVersion: UInt8 = 2
+    /// The largest vault file read (about a million entries); anything larger is refused unread.
+    package static let maxBytes = 256 << 20
 
     /// What a vault file holds once opened.
     package struct Opened: Sendable {

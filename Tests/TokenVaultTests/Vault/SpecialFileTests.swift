@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import TokenVault
+
+/// A vault or keyring path that is a FIFO, a device or a huge sparse file is refused at once,
+/// with a typed error, before anything is allocated for it (issue 12, defect 5).
+@Suite struct SpecialFileTests {
+    let dir: TemporaryDirectory
+    let keyring: Keyring
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        keyring = try Keyring.create(at: dir.file("vault.keys"))
+    }
+
+    func refused(_ path: String) async throws -> VaultError? {
+        try await within(.seconds(30), "opening \(path)") {
+            do {
+                _ = try Vault(path: path, keyring: Keyring(path: self.keyring.path)).contents()
+                return nil
+            } catch let error as VaultError {
+                return error
+            }
+        } ?? nil
+    }
+
+    @Test func aFIFOInPlaceOfTheVaultIsRefusedWithoutHanging() async throws {
+        let path = dir.file("fifo.vault")
+        #expect(mkfifo(path, 0o600) == 0)
+        let error = try await refused(path)
+        #expect(error?.code == .malformed && error?.description.contains("not a regular file") == true)
+    }
+
+    @Test func aSymlinkToADeviceIsRefused() async throws {
+        let path = dir.file("zero.vault")
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/dev/zero")
+        let error = try await refused(path)
+        #expect(error?.code == .malformed && error?.description.contains("not a regular file") == true)
+    }
+
+    @Test func aHugeSparseFileIsRefusedUnread() async throws {
+        let path = dir.file("sparse.vault")
+        #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 3 << 30)  // 3 GiB of nothing
+        try handle.close()
+        let error = try await refused(path)
+        #expect(error?.code == .malformed && error?.description.contains("more than the") == true)
+    }
+
+    @Test func aKeyringThatIsAFIFOIsRefused() async throws {
+        let path = dir.file("fifo.keys")
+        #expect(mkfifo(path, 0o600) == 0)
+        let error = try await within(.seconds(30), "loading a FIFO keyring") {
+            do {
+                _ = try Keyring(path: path).keys()
+                return nil as VaultError?
+            } catch let error as VaultError {
+                return error
+            }
+        } ?? nil
+        #expect(error?.code == .malformed)
+    }
+}
