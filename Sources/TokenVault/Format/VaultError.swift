@@ -126,6 +126,12 @@ extension VaultError {
             "\(path): keyring is passphrase-protected; give the passphrase (--passphrase-env or --passphrase-file)")
     }
 
+    package static func keyringNotProtected(path: String) -> VaultError {
+        VaultError(
+            .authenticationFailed, path: path,
+            "\(path): a passphrase was given but the keyring is not passphrase-protected; refusing it (it may have been replaced). Protect it with `vaultcli passphrase`, or give no passphrase")
+    }
+
     package static func environmentVariableUnset(_ name: String) -> VaultError {
         VaultError(.secretUnavailable, path: nil, "environment variable \(name) is not set or empty")
     }

@@ -104,6 +104,11 @@ public final class Keyring: Sendable {
             }
             return try passphrase?.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
         }
+        // A passphrase was given, so the keyring is meant to be sealed: an unprotected one in its
+        // place may have been swapped in by someone who wants new tokens sealed under their key.
+        if passphrase != nil, case .none = file.protection {
+            throw VaultError.keyringNotProtected(path: path)
+        }
         cached.withLock { $0 = (file, digest) }
         return file
     }

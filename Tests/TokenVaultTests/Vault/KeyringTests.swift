@@ -105,4 +105,18 @@ import Testing
         #expect(!derived)
         #expect(Scrypt.default.isAcceptable)
     }
+
+    /// Issue 12, defect 6: with a passphrase given, an unprotected keyring swapped in is refused.
+    @Test func aPassphraseGivenRefusesAnUnprotectedKeyring() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("vault.keys")
+        try Keyring(path: path).create()
+        #expect(throws: VaultError.keyringNotProtected(path: path)) {
+            try Keyring(path: path, passphrase: Passphrase("expected")).keys()
+        }
+        let vault = Vault(path: dir.file("tokens.vault"), keyring: Keyring(path: path, passphrase: Passphrase("expected")))
+        #expect(throws: VaultError.self) { try vault.store(OAuthToken(accessToken: "t"), as: "e") }
+        #expect(!FileManager.default.fileExists(atPath: vault.path), "nothing sealed under the swapped keyring")
+        #expect(try Keyring(path: path).keys().count == 1)
+    }
 }
