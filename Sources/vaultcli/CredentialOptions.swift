@@ -33,6 +33,9 @@ struct CredentialOptions: ParsableArguments {
     @Flag(help: "Allow an http:// token URL to a host other than loopback (sends the secret in clear).")
     var allowPlainHttp = false
 
+    @Option(help: ArgumentHelp("The time a token request may take in all, retries included (then exit 10).", valueName: "seconds"))
+    var timeout: Double = 60
+
     /// Whether any credential option was given.
     var isGiven: Bool { tokenURL != nil || environment != nil || clientId != nil || clientSecretEnv != nil || clientSecretFile != nil }
 
@@ -42,6 +45,7 @@ struct CredentialOptions: ParsableArguments {
             throw ValidationError("Give exactly one of --token-url and --environment.")
         }
         guard clientId != nil else { throw ValidationError("Missing --client-id.") }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds.") }
         guard !oauthEnvironment.isRefusedPlainHTTP else {
             throw ValidationError("--token-url is http:// to a host other than loopback, which would send the client secret in clear; use https, or --allow-plain-http.")
         }
@@ -75,7 +79,8 @@ struct CredentialOptions: ParsableArguments {
             oAuthClientId: clientId!, oAuthClientSecret: try clientSecret(), oAuthClockSkew: clockSkew)
         return ClientCredentialsAuthManager(
             credentials: credentials, environment: oauthEnvironment, store: VaultTokenStore(vault: vault, entry: entry, logger: .cli),
-            scope: scope, authMethod: authMethod, logger: .cli)
+            scope: scope, authMethod: authMethod, requestTimeout: .milliseconds(Int(min(timeout, 30) * 1000)),
+            fetchTimeout: .milliseconds(Int(timeout * 1000)), logger: .cli)
     }
 }
 

@@ -3,7 +3,7 @@ import Logging
 
 extension ClientCredentialsAuthManager {
     /// Requests a token from the token endpoint (RFC 6749 §4.4), retrying transient failures
-    /// as ``RetryPolicy`` says.
+    /// as ``RetryPolicy`` says, within the manager's `fetchTimeout` in all.
     ///
     /// Changes no token state and calls no hook (it only counts and times the request in the
     /// metrics): a provider hook calls this to get a token from the endpoint, and ``token()``
@@ -14,7 +14,7 @@ extension ClientCredentialsAuthManager {
     public func fetchToken() async throws -> OAuthToken {
         let started = ContinuousClock.now
         do {
-            let token = try await requestToken()
+            let token = try await withDeadline(.now + fetchTimeout) { try await self.requestToken() }
             metrics.recordRequest(nil)
             metrics.requestDuration.record(duration: ContinuousClock.now - started)
             return token

@@ -52,6 +52,7 @@ public final class ClientCredentialsAuthManager: Sendable {
     let transport: any TokenTransport
     let retryPolicy: RetryPolicy
     let requestTimeout: Duration
+    let fetchTimeout: Duration
     let defaultTokenLifetime: TimeInterval
     let maxResponseBytes: Int
     let clock: any TokenClock
@@ -76,6 +77,8 @@ public final class ClientCredentialsAuthManager: Sendable {
     ///   - transport: How requests are sent; AsyncHTTPClient's shared client by default.
     ///   - retryPolicy: How transient failures are retried; 3 attempts by default.
     ///   - requestTimeout: The time one attempt may take; 30 s by default.
+    ///   - fetchTimeout: The time one token request may take in all, retries and their backoff
+    ///     included; 60 s by default. Then it fails with ``OAuthError/timeout``.
     ///   - defaultTokenLifetime: The lifetime of a token whose response had no `expires_in`.
     ///   - refreshAhead: When a held token is refreshed in the background; a fifth of its
     ///     lifetime ahead, ±10 %, by default. ``RefreshAhead/disabled`` turns it off.
@@ -93,6 +96,7 @@ public final class ClientCredentialsAuthManager: Sendable {
         transport: any TokenTransport = AsyncHTTPClientTokenTransport(),
         retryPolicy: RetryPolicy = .init(),
         requestTimeout: Duration = .seconds(30),
+        fetchTimeout: Duration = .seconds(60),
         defaultTokenLifetime: TimeInterval = OAuthToken.defaultLifetime,
         refreshAhead: RefreshAhead = .default,
         clock: any TokenClock = .system,
@@ -107,6 +111,7 @@ public final class ClientCredentialsAuthManager: Sendable {
         self.transport = transport
         self.retryPolicy = retryPolicy
         self.requestTimeout = requestTimeout
+        self.fetchTimeout = fetchTimeout
         self.defaultTokenLifetime = defaultTokenLifetime
         self.maxResponseBytes = TransportRequest.defaultMaxResponseBytes
         self.clock = clock

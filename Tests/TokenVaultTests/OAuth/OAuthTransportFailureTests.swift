@@ -100,4 +100,41 @@ import TokenVault
             try await manager.token()
         }
     }
+
+    /// Issue 12, defect 4: an endpoint that never answers costs one overall deadline, not
+    /// attempts × request timeout.
+    @Test func aSilentEndpointFailsAtTheOverallDeadline() async throws {
+        try await withTokenServer { server in
+            server.enqueue(
+                .delayed(milliseconds: 120_000, then: .normal), .delayed(milliseconds: 120_000, then: .normal),
+                .delayed(milliseconds: 120_000, then: .normal))
+            let manager = ClientCredentialsAuthManager(
+                credentials: ClientCredentialsAuthCredentials(oAuthClientId: TestClient.id, oAuthClientSecret: TestClient.secret),
+                environment: .custom(tokenURL: server.tokenURL), requestTimeout: .seconds(30), fetchTimeout: .seconds(1))
+            let error = try await within(.seconds(20), "a token request past its deadline") {
+                do {
+                    _ = try await manager.token()
+                    return nil as OAuthError?
+                } catch {
+                    return error as? OAuthError
+                }
+            } ?? nil
+            #expect(error == .timeout)
+        }
+    }
+
+    @Test func vaultcliTimeoutEndsWithExitTen() async throws {
+        try await withTokenServer { server in
+            server.enqueue(.delayed(milliseconds: 120_000, then: .normal))
+            let dir = try TemporaryDirectory()
+            var cli = VaultCLIProcess(directory: dir.path)
+            cli.environment["CLIENT_SECRET"] = TestClient.secret
+            #expect(try await cli.run(["init"]).status == 0)
+            let result = try await cli.run(
+                ["fetch", "--name", "p", "--token-url", server.tokenURL, "--client-id", TestClient.id, "--client-secret-env", "CLIENT_SECRET",
+                 "--timeout", "1"])
+            #expect(result.status == 10, "\(result.stderr)")
+            #expect(result.stderr.contains("timed out"))
+        }
+    }
 }
