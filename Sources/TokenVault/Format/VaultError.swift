@@ -152,7 +152,7 @@ extension VaultError {
     package init(_ error: StorageError) {
         switch error {
         case .notFound(let path): self = .fileNotFound(path: path)
-        case .insecurePermissions(let path, _): self.init(.insecurePermissions, path: path, error.description)
+        case .insecurePermissions(let path, _), .foreignOwner(let path, _): self.init(.insecurePermissions, path: path, error.description)
         case .empty(let path): self.init(.secretUnavailable, path: path, error.description)
         case .notRegularFile(let path), .tooLarge(let path, _, _): self.init(.malformed, path: path, error.description)
         case .io(let path, _, let code): self.init(.io, path: path, errno: code, error.description)

@@ -71,9 +71,27 @@ package final class FileLock {
 
     deinit { unlock() }
 
+    /// Opens (creating it `0600` when missing) the lock file itself, never what a symlink in its
+    /// place points to, and refuses one that is not a regular file of this user's: another user
+    /// who pre-created it could otherwise hold it and stop every writer.
     private static func openLockFile(_ path: String) throws(StorageError) -> FileLock {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .io(path: path, operation: "open lock", errno: errno) }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
+        guard fd >= 0 else {
+            throw errno == ELOOP ? .notRegularFile(path: path) : .io(path: path, operation: "open lock", errno: errno)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            close(fd)
+            throw .io(path: path, operation: "fstat lock", errno: errno)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .notRegularFile(path: path)
+        }
+        guard info.st_uid == geteuid() else {
+            close(fd)
+            throw .foreignOwner(path: path, owner: info.st_uid)
+        }
         return FileLock(path: path, fd: fd)
     }
 

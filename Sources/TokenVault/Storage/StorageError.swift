@@ -14,6 +14,8 @@ package enum StorageError: Error, Equatable, CustomStringConvertible {
     case empty(path: String)
     /// The path is not a regular file (a device, a FIFO, a folder).
     case notRegularFile(path: String)
+    /// A lock file belongs to another user.
+    case foreignOwner(path: String, owner: UInt32)
     /// The file is larger than its format allows.
     case tooLarge(path: String, size: Int64, limit: Int)
     /// A system call failed.
@@ -23,7 +25,7 @@ package enum StorageError: Error, Equatable, CustomStringConvertible {
     package var path: String {
         switch self {
         case .notFound(let path), .insecurePermissions(let path, _), .empty(let path), .notRegularFile(let path),
-            .tooLarge(let path, _, _), .io(let path, _, _): path
+            .tooLarge(let path, _, _), .foreignOwner(let path, _), .io(let path, _, _): path
         }
     }
 
@@ -34,6 +36,7 @@ package enum StorageError: Error, Equatable, CustomStringConvertible {
             "\(path): holds a secret but is accessible by group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
         case .empty(let path): "\(path): the file is empty"
         case .notRegularFile(let path): "\(path): not a regular file"
+        case .foreignOwner(let path, let owner): "\(path): owned by user \(owner), not by this user; remove it if it is stale"
         case .tooLarge(let path, let size, let limit): "\(path): \(size) bytes, more than the \(limit) its format allows"
         case .io(let path, let operation, let code): "\(path): \(operation) failed: \(String(cString: strerror(code)))"
         }

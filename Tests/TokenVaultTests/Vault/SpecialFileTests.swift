@@ -61,4 +61,23 @@ import Testing
         } ?? nil
         #expect(error?.code == .malformed)
     }
+
+    /// Issue 12, defect 7: a lock file is never followed through a symlink, and one owned by
+    /// another user (who could hold it and stop every writer) is refused.
+    @Test func lockFilesAreNotFollowedAndMustBeOurs() throws {
+        let vault = Vault(path: dir.file("tokens.vault"), keyring: keyring)
+        let lock = FileLock.lockPath(for: vault.path)
+        try FileManager.default.createSymbolicLink(atPath: lock, withDestinationPath: dir.file("elsewhere"))
+        #expect(throws: VaultError.self) { try vault.store(OAuthToken(accessToken: "t"), as: "e") }
+        #expect(!FileManager.default.fileExists(atPath: dir.file("elsewhere")), "the symlink was followed")
+        try FileManager.default.removeItem(atPath: lock)
+
+        try vault.store(OAuthToken(accessToken: "t"), as: "e")  // creates a lock file of our own
+        guard geteuid() == 0 else { return }  // only root can give it to another user
+        #expect(chown(lock, 65534, 65534) == 0)
+        #expect { try vault.store(OAuthToken(accessToken: "u"), as: "e") } throws: { error in
+            (error as? VaultError)?.code == .insecurePermissions && "\(error)".contains("owned by user 65534")
+        }
+        #expect(try vault.entry(named: "e")?.token.accessToken == "t")
+    }
 }
