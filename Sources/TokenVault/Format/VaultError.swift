@@ -160,6 +160,14 @@ extension VaultError {
     }
 }
 
+/// Throws ``VaultError`` naming the folder unless the folder that would hold `path` exists: checked
+/// before a lock file is created there, which would fail with a vaguer error.
+package func requireFolder(of path: String) throws(VaultError) {
+    guard FilePermissions.folderExists(of: path) else {
+        throw VaultError.folderNotFound(AtomicFile.split(path).folder, for: path)
+    }
+}
+
 /// Runs a storage operation, reporting its failure as a ``VaultError``.
 package func storage<T>(_ body: () throws(StorageError) -> T) throws(VaultError) -> T {
     do { return try body() } catch { throw VaultError(error) }

@@ -58,9 +58,7 @@ public final class Keyring: Sendable {
     /// - Throws: `VaultError.alreadyExists` when the file exists.
     @discardableResult
     package func create(scrypt: Scrypt = .default) throws -> KeyInfo {
-        guard FilePermissions.folderExists(of: path) else {
-            throw VaultError.folderNotFound(AtomicFile.split(path).folder, for: path)
-        }
+        try requireFolder(of: path)
         let lock = try lockFile()
         defer { lock.unlock() }
         guard !FileManager.default.fileExists(atPath: path) else { throw VaultError.alreadyExists(path: path) }

@@ -244,7 +244,7 @@ public final class ClientCredentialsAuthManager: Sendable {
                     guard let current = state.current, now < current.expiredAt else {
                         // No valid token (the endpoint failed, or a hold-off): back off.
                         failures += 1
-                        return max(now + Int64(min(pow(2, Double(failures - 1)), 60) * 1e9), state.holdOff?.until ?? .min)
+                        return max(now + Int64(Self.backoffSeconds(afterFailures: failures) * 1e9), state.holdOff?.until ?? .min)
                     }
                     failures = 0
                     if state.refresh != nil { return now + 100_000_000 }  // a refresh is running: look again
@@ -351,7 +351,7 @@ public final class ClientCredentialsAuthManager: Sendable {
                 }
                 if background {
                     state.backgroundFailures += 1
-                    let delay = min(pow(2, Double(state.backgroundFailures - 1)), 60) * Double.random(in: 0.8...1.2)
+                    let delay = Self.backoffSeconds(afterFailures: state.backgroundFailures) * Double.random(in: 0.8...1.2)
                     state.backgroundNotBefore = now + Int64(delay * 1e9)
                 }
                 return nil
@@ -398,6 +398,11 @@ public final class ClientCredentialsAuthManager: Sendable {
             }
             return token
         }
+    }
+
+    /// The pause after `failures` failures in a row: 1 s, doubling, at most 60 s.
+    static func backoffSeconds(afterFailures failures: Int) -> Double {
+        min(pow(2, Double(max(failures, 1) - 1)), 60)
     }
 
     /// Makes `token` current and last; returns whether it differs from the last one.

@@ -34,20 +34,26 @@ package struct EntryTable: Sendable {
 
     /// The entry named `name`, decoding only it (binary search over the index).
     package func entry(named name: String) throws -> VaultEntry? {
-        let key = Array(name.utf8)
-        return try plaintext.withUnsafeBytes { bytes in
-            var low = 0
-            var high = count
-            while low < high {
-                let middle = (low + high) / 2
-                let record = try self.record(middle, in: bytes)
-                var reader = RecordReader(record, path: path)
-                let order = compare(try reader.field(), key)
-                if order == 0 { return try reader.entry() }
-                if order < 0 { low = middle + 1 } else { high = middle }
-            }
-            return nil
+        try plaintext.withUnsafeBytes { bytes in
+            guard let index = try index(of: Array(name.utf8), in: bytes) else { return nil }
+            var reader = RecordReader(try record(index, in: bytes), path: path)
+            _ = try reader.field()  // the name
+            return try reader.entry()
         }
+    }
+
+    /// The index of the record named `key`, comparing names only (binary search).
+    private func index(of key: [UInt8], in bytes: UnsafeRawBufferPointer) throws -> Int? {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            var reader = RecordReader(try record(middle, in: bytes), path: path)
+            let order = compare(try reader.field(), key)
+            if order == 0 { return middle }
+            if order < 0 { low = middle + 1 } else { high = middle }
+        }
+        return nil
     }
 
     /// Every entry, decoded; checks that the names are unique and in order.
@@ -76,12 +82,12 @@ package struct EntryTable: Sendable {
     /// records that do not change are copied as they are. The caller cleanses the result.
     package func applying(_ changes: [String: VaultEntry?]) throws -> [UInt8] {
         let changed = changes.map { (name: Array($0.key.utf8), entry: $0.value) }.sorted { compare($0.name, $1.name) < 0 }
-        var count = self.count
-        for change in changed {
-            let present = try entry(named: String(decoding: change.name, as: UTF8.self)) != nil
-            count += (change.entry == nil ? 0 : 1) - (present ? 1 : 0)
-        }
         return try plaintext.withUnsafeBytes { bytes in
+            var count = self.count
+            for change in changed {
+                let present = try index(of: change.name, in: bytes) != nil
+                count += (change.entry == nil ? 0 : 1) - (present ? 1 : 0)
+            }
             var writer = TableWriter(count: count, recordsCapacity: bytes.count + 512 * changed.count)
             var next = changed.startIndex
             for index in 0..<self.count {

@@ -53,7 +53,7 @@ public final class Vault: Sendable {
     /// Creates an empty vault sealed with the keyring's primary key.
     /// - Throws: `VaultError.alreadyExists` when the vault exists.
     package func create() throws {
-        try requireFolder()  // before the lock file, which would fail in a missing folder with a vaguer error
+        try requireFolder(of: path)
         try withLock { locked in
             guard !locked.exists else { throw VaultError.alreadyExists(path: path) }
             try locked.write(VaultEntries(EntryTable.empty(path: path)))
@@ -139,7 +139,7 @@ public final class Vault: Sendable {
         do {
             return try open()
         } catch let error as VaultError where error.code == .fileNotFound && error.path == path {
-            try requireFolder()
+            try requireFolder(of: path)
             _ = try keyring.load()  // a missing keyring is named now, not at the first write
             return nil
         }
@@ -187,11 +187,6 @@ public final class Vault: Sendable {
         lastOpened.withLock { $0 = (bytes, opened) }
     }
 
-    private func requireFolder() throws {
-        guard FilePermissions.folderExists(of: path) else {
-            throw VaultError.folderNotFound(AtomicFile.split(path).folder, for: path)
-        }
-    }
 }
 
 /// The vault while its lock is held: reads see the latest write, and writes are safe.
