@@ -12,8 +12,10 @@ deps:
 build: deps
 	$(SWIFT) build
 
-test: deps
-	$(SWIFT) test
+# A private PostgreSQL cluster on 127.0.0.1 for the fleet-store tests, stopped on every exit path.
+test:
+	@./scripts/ensure-deps.sh --postgres
+	./scripts/test.sh
 
 demo: deps
 	@./examples/demo.sh

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TokenVault", targets: ["TokenVault"]),
         .library(name: "TokenVaultOpenAPI", targets: ["TokenVaultOpenAPI"]),
+        .library(name: "TokenVaultPostgres", targets: ["TokenVaultPostgres"]),
         .executable(name: "vaultcli", targets: ["vaultcli"]),
         .executable(name: "token-server", targets: ["token-server"]),
     ],
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.25.0"),
     ],
     targets: [
         // OpenSSL 3 libcrypto (Debian: libssl-dev): AES-GCM, RAND_bytes, scrypt, OPENSSL_cleanse.
@@ -46,10 +48,22 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // The fleet store: sealed tokens shared through PostgreSQL (its own product, so that
+        // file-only users do not build postgres-nio).
+        .target(
+            name: "TokenVaultPostgres",
+            dependencies: [
+                "TokenVault",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "vaultcli",
             dependencies: [
                 "TokenVault",
+                "TokenVaultPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -94,6 +108,8 @@ let package = Package(
             dependencies: [
                 "TokenVault",
                 "TokenVaultOpenAPI",
+                "TokenVaultPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -123,8 +139,10 @@ let package = Package(
             dependencies: [
                 "TokenVault",
                 "TokenVaultOpenAPI",
+                "TokenVaultPostgres",
                 "ExampleTokenServer",
                 "vaultcli",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

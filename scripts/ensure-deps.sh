@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs what TokenVault needs to build when it is missing: OpenSSL 3's libcrypto headers
-# (Debian package libssl-dev) and pkg-config. Safe to run again: it does nothing when both are there.
+# (Debian package libssl-dev) and pkg-config; with --postgres also PostgreSQL's server (Debian
+# package postgresql), which the tests run a private cluster of. Safe to run again: it does
+# nothing when everything is there.
 set -euo pipefail
 
 missing=()
 pkg-config --exists libcrypto 2>/dev/null || missing+=(libssl-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+if [ "${1:-}" = --postgres ]; then
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "Installing ${missing[*]} (needed to build TokenVault)..."

@@ -74,11 +74,11 @@ struct CredentialOptions: ParsableArguments {
     }
 
     /// A manager for this client whose token lives in `entry` of `vault`.
-    func authManager(vault: Vault, entry: String, clockSkew: TimeInterval) throws -> ClientCredentialsAuthManager {
+    func authManager(vault: VaultLocation, entry: String, clockSkew: TimeInterval) throws -> ClientCredentialsAuthManager {
         let credentials = ClientCredentialsAuthCredentials(
             oAuthClientId: clientId!, oAuthClientSecret: try clientSecret(), oAuthClockSkew: clockSkew)
         return ClientCredentialsAuthManager(
-            credentials: credentials, environment: oauthEnvironment, store: VaultTokenStore(vault: vault, entry: entry, logger: .cli),
+            credentials: credentials, environment: oauthEnvironment, store: vault.tokenStore(entry: entry),
             scope: scope, authMethod: authMethod, requestTimeout: .milliseconds(Int(min(timeout, 30) * 1000)),
             fetchTimeout: .milliseconds(Int(timeout * 1000)), logger: .cli)
     }

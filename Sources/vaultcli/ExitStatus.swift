@@ -1,5 +1,6 @@
 import Foundation
 import TokenVault
+import TokenVaultPostgres
 
 /// vaultcli's exit statuses, documented in `vaultcli --help` and the README.
 enum ExitStatus: Int32, Error, CaseIterable {
@@ -15,6 +16,7 @@ enum ExitStatus: Int32, Error, CaseIterable {
     case credentialsRejected = 9
     case endpointUnreachable = 10
     case endpointError = 11
+    case storeUnavailable = 12
     case usage = 64
 
     var meaning: String {
@@ -31,6 +33,7 @@ enum ExitStatus: Int32, Error, CaseIterable {
         case .credentialsRejected: "the token endpoint rejected the client credentials"
         case .endpointUnreachable: "the token endpoint could not be reached (or timed out)"
         case .endpointError: "the token endpoint gave an error or an invalid token response"
+        case .storeUnavailable: "PostgreSQL could not be reached, timed out, held the refresh lock too long or refused a statement"
         case .usage: "usage error"
         }
     }
@@ -56,6 +59,13 @@ enum ExitStatus: Int32, Error, CaseIterable {
             }
         case let error as OAuthError:
             self = error.isCredentialsRejected ? .credentialsRejected : error.isUnreachable ? .endpointUnreachable : .endpointError
+        case let error as PostgresStoreError:
+            switch error.code {
+            case .invalidURL: self = .usage
+            case .misplacedRow: self = .authenticationFailed
+            case .conflict: self = .failure
+            default: self = .storeUnavailable
+            }
         case is CLIError:
             self = .failure
         default:

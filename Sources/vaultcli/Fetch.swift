@@ -20,10 +20,12 @@ extension VaultCLI {
         func validate() throws { try credentials.validateComplete() }
 
         func run() async throws {
-            let vault = try options.openVault()
-            let manager = try credentials.authManager(vault: vault, entry: name, clockSkew: clockSkew)
-            let token = try await manager.fetchToken()
-            try await manager.store?.write(token, for: manager.origin)
+            let token = try await options.withVault { vault in
+                let manager = try credentials.authManager(vault: vault, entry: name, clockSkew: clockSkew)
+                let token = try await manager.fetchToken()
+                try await manager.store?.write(token, for: manager.origin)
+                return token
+            }
             print("fetched '\(shown(name))': \(shown(token.tokenType)) token, expires \(token.expiresAt.iso8601), scope: \(shown(token.scope ?? "-"))")
         }
     }

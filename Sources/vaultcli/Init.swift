@@ -10,6 +10,17 @@ extension VaultCLI {
         @OptionGroup var options: VaultOptions
 
         func run() async throws {
+            if options.isPostgres {
+                try options.validatePostgresURL()
+                let keyring = try options.openKeyring()
+                if try keyring.createIfMissing() { print("created keyring \(keyring.path)") }
+                let shown = try await options.withVault { vault in
+                    if case .postgres(let vault, _) = vault { try await vault.prepare() }
+                    return vault.shownName
+                }
+                print("ready: \(shown), table tokenvault_entries (format 2 rows, primary key \(try keyring.load().primary.id))")
+                return
+            }
             let vault = try options.openVault()
             if try vault.keyring.createIfMissing() {
                 print("created keyring \(vault.keyring.path)")

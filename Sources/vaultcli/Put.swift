@@ -22,8 +22,7 @@ extension VaultCLI {
             var input = FileHandle.standardInput.readDataToEndOfFile()
             defer { input.resetBytes(in: 0..<input.count) }
             let token = try OAuthToken(tokenResponse: input)
-            let vault = try options.openVault()
-            try vault.store(token, as: name)
+            try await options.withVault { try await $0.store(token, as: name) }
             print("stored '\(shown(name))': \(shown(token.tokenType)) token, expires \(token.expiresAt.iso8601), scope: \(shown(token.scope ?? "-"))")
         }
     }

@@ -11,9 +11,11 @@ extension VaultCLI {
         var name: String
 
         func run() async throws {
-            let vault = try options.openVault()
-            try vault.removeEntry(named: name)
-            print("removed '\(shown(name))' from \(vault.path)")
+            let shownName = try await options.withVault { vault in
+                try await vault.removeEntry(named: name)
+                return vault.shownName
+            }
+            print("removed '\(shown(name))' from \(shownName)")
         }
     }
 }

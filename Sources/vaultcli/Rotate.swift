@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import TokenVault
+import TokenVaultPostgres
 
 extension VaultCLI {
     struct Rotate: AsyncParsableCommand {
@@ -20,9 +22,33 @@ extension VaultCLI {
         @Flag(help: "Remove the keys that no named vault uses any more.")
         var retireOld = false
 
+        @Option(help: ArgumentHelp(
+            "Promote this key, added earlier with `key add` (and copied to every replica), instead of making a new one.",
+            valueName: "id"))
+        var key: String?
+
+        func validate() throws {
+            for vault in vaults where PostgresURL.isPostgresURL(vault) && URLComponents(string: vault)?.password != nil {
+                throw ValidationError(
+                    "--vault holds a password, which every user of this machine can read on the command line; put the URL in TOKENVAULT_VAULT, or the password in PGPASSWORD.")
+            }
+        }
+
         func run() async throws {
             let vaultPaths = vaults.isEmpty ? [VaultOptions.defaultVaultPath] : vaults
-            let report = try keyring.openKeyring().rotate(vaultPaths: vaultPaths, retireOld: retireOld)
+            let urls = vaultPaths.filter(PostgresURL.isPostgresURL)
+            let report: RotationReport
+            if urls.isEmpty {
+                report = try keyring.openKeyring().rotate(vaultPaths: vaultPaths, retireOld: retireOld, promoting: key)
+            } else {
+                guard urls.count == 1, vaultPaths.count == 1 else {
+                    throw CLIError("rotate one PostgreSQL vault per run, and vault files in a run of their own")
+                }
+                let keyring = try keyring.openKeyring()
+                report = try await withPostgresVault(url: urls[0], keyring: keyring) { vault, _ in
+                    try await keyring.rotate(postgresVaults: [vault], retireOld: retireOld, promoting: key)
+                }
+            }
             print("rotated: new primary key \(report.newPrimary) (was \(report.oldPrimary))")
             for vault in report.resealed { print("re-sealed \(vault)") }
             if retireOld {

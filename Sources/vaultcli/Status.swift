@@ -19,21 +19,24 @@ extension VaultCLI {
                 var scope: String?
                 var expiresAt: String
                 var expired: Bool
+                var keyId: String
             }
 
             var formatVersion: Int
-            var keyId: String
+            /// The key sealing the vault; for PostgreSQL, the key every row is sealed with, or
+            /// `null` while rows are sealed with different keys (see each entry's `keyId`).
+            var keyId: String?
             var entries: [Entry]
         }
 
         func run() async throws {
-            let vault = try options.openVault()
-            let contents = try vault.contents()
+            let contents = try await options.contents()
             let now = Date()
             let entries = contents.entries.sorted { $0.key < $1.key }.map { name, entry in
                 Report.Entry(
-                    name: name, tokenType: entry.token.tokenType, scope: entry.token.scope,
-                    expiresAt: entry.token.expiresAt.iso8601, expired: entry.token.isExpired(at: now, clockSkew: 0))
+                    name: name, tokenType: entry.entry.token.tokenType, scope: entry.entry.token.scope,
+                    expiresAt: entry.entry.token.expiresAt.iso8601, expired: entry.entry.token.isExpired(at: now, clockSkew: 0),
+                    keyId: entry.keyID)
             }
             if json {
                 let encoder = JSONEncoder()
@@ -42,7 +45,7 @@ extension VaultCLI {
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
                 return
             }
-            print("vault \(options.vaultPath): format \(contents.formatVersion), sealed with key \(contents.keyID)")
+            print("vault \(contents.shownName): format \(contents.formatVersion), sealed with key \(contents.keyID ?? "(several: see --json)")")
             if entries.isEmpty { print("no entries") }
             for entry in entries {
                 let state = entry.expired ? "EXPIRED" : "valid"

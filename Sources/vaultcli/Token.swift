@@ -37,12 +37,15 @@ extension VaultCLI {
 
         func run() async throws {
             if fetch {
-                let manager = try credentials.authManager(vault: try options.openVault(), entry: name, clockSkew: clockSkew)
-                print(try await manager.token().accessToken)
+                let token = try await options.withVault { vault in
+                    try await credentials.authManager(vault: vault, entry: name, clockSkew: clockSkew).token().accessToken
+                }
+                print(token)
                 return
             }
-            guard let entry = try options.openVault().entry(named: name) else {
-                throw VaultError.entryNotFound(name: name, path: options.vaultPath)
+            let found = try await options.withVault { vault in (try await vault.entry(named: name), vault.shownName) }
+            guard let entry = found.0 else {
+                throw VaultError.entryNotFound(name: name, path: found.1)
             }
             guard !entry.token.isExpired(clockSkew: clockSkew) else {
                 printError("vaultcli: error: token '\(name)' expired at \(entry.token.expiresAt.iso8601)")

@@ -4,7 +4,9 @@ import TokenVault
 
 /// Where the vault and keyring are, shared by every command that works on one vault.
 struct VaultOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The vault file (default: $TOKENVAULT_VAULT, else ./tokens.vault).", valueName: "path"))
+    @Option(help: ArgumentHelp(
+        "The vault file, or a postgres:// URL (no password on the command line: use $TOKENVAULT_VAULT or $PGPASSWORD) (default: $TOKENVAULT_VAULT, else ./tokens.vault).",
+        valueName: "path|url"))
     var vault: String?
 
     @OptionGroup var keyringOptions: KeyringOptions

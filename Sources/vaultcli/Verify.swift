@@ -10,11 +10,11 @@ extension VaultCLI {
         @OptionGroup var options: VaultOptions
 
         func run() async throws {
-            let contents = try options.openVault().contents()
-            for (name, entry) in contents.entries where entry.token.accessToken.isEmpty {
-                throw VaultError.malformed(path: options.vaultPath, reason: "entry '\(name)' has an empty access token")
+            let contents = try await options.contents()
+            for (name, stored) in contents.entries where stored.entry.token.accessToken.isEmpty {
+                throw VaultError.malformed(path: contents.shownName, reason: "entry '\(name)' has an empty access token")
             }
-            print("ok: \(options.vaultPath) format \(contents.formatVersion), key \(contents.keyID), \(contents.entries.count) entries")
+            print("ok: \(contents.shownName) format \(contents.formatVersion), key \(contents.keyID ?? "(several)"), \(contents.entries.count) entries")
         }
     }
 }

@@ -6,6 +6,13 @@ package struct RotationReport: Sendable {
     package var newPrimary: String
     package var resealed: [String]
     package var retired: [String]
+
+    package init(oldPrimary: String, newPrimary: String, resealed: [String], retired: [String]) {
+        self.oldPrimary = oldPrimary
+        self.newPrimary = newPrimary
+        self.resealed = resealed
+        self.retired = retired
+    }
 }
 
 extension Keyring {
@@ -22,9 +29,34 @@ extension Keyring {
         }
     }
 
+    /// Makes the key `id`, added earlier, the primary key (the previous primary becomes active).
+    ///
+    /// A fleet whose replicas each hold a copy of the keyring adds the key first, gives every
+    /// replica the new copy, and only then promotes it, so that no replica meets a row sealed
+    /// with a key it does not have.
+    /// - Throws: `VaultError.keyNotFound` when the keyring has no such key.
+    package func promoteKey(id: String) throws -> KeyInfo {
+        try update { file in
+            guard let index = file.keys.firstIndex(where: { $0.id == id }) else { throw VaultError.keyNotFound(id: id, path: path) }
+            for other in file.keys.indices { file.keys[other].info.state = .active }
+            file.keys[index].info.state = .primary
+            return file.keys[index].info
+        }
+    }
+
+    /// Removes the keys that are neither primary nor in `inUse`; returns their ids.
+    package func retireKeys(except inUse: Set<String>) throws -> [String] {
+        try update { file in
+            let retired = file.keys.filter { $0.info.state != .primary && !inUse.contains($0.id) }.map(\.id)
+            file.keys.removeAll { retired.contains($0.id) }
+            return retired
+        }
+    }
+
     /// Rotates the primary key with no downtime and no loss at any crash point.
     ///
-    /// 1. A new key is made primary, and the keyring is durable before anything is sealed with it.
+    /// 1. A new key (or with `promoting`, the key of that id, added earlier) is made primary,
+    ///    and the keyring is durable before anything is sealed with it.
     /// 2. Each vault is re-sealed with it under the vault's lock (each replace is atomic).
     /// 3. With `retireOld`, keys that none of `vaults` uses any more are removed, under the
     ///    vaults' locks, only after every vault is durable under the new key.
@@ -33,10 +65,10 @@ extension Keyring {
     ///
     /// - Throws: `VaultError.fileNotFound` before anything is changed when a named vault does not
     ///   exist (a mistyped path must not let `retireOld` remove the key of the real vault).
-    package func rotate(vaultPaths: [String], retireOld: Bool) throws -> RotationReport {
+    package func rotate(vaultPaths: [String], retireOld: Bool, promoting keyID: String? = nil) throws -> RotationReport {
         let vaultPaths = try Self.distinctExistingFiles(vaultPaths)
         let oldPrimary = try load().primary.id
-        let newPrimary = try addKey(primary: true).id
+        let newPrimary = try keyID.map { try promoteKey(id: $0).id } ?? addKey(primary: true).id
         var resealed: [String] = []
         for path in vaultPaths {
             try Vault(path: path, keyring: self).withLock { locked in
@@ -89,12 +121,7 @@ extension Keyring {
 
     private func retireKeys(unusedBy vaultPaths: [String]) throws -> [String] {
         try withVaultLocks(vaultPaths[...]) {
-            let inUse = Set(try keyIDs(sealing: vaultPaths).values)
-            return try update { file in
-                let retired = file.keys.filter { $0.info.state != .primary && !inUse.contains($0.id) }.map(\.id)
-                file.keys.removeAll { retired.contains($0.id) }
-                return retired
-            }
+            try retireKeys(except: Set(try keyIDs(sealing: vaultPaths).values))
         }
     }
 

@@ -51,6 +51,17 @@ struct VaultCLIProcess {
         }
     }
 
+    /// Starts `vaultcli arguments...` and returns the running process, for a test that signals
+    /// it; wait for it with ``finish(_:)``.
+    func launch(_ arguments: [String]) throws -> Process {
+        try start(arguments)
+    }
+
+    /// Waits for a process started with ``launch(_:)``.
+    func finish(_ process: Process) async throws -> Result {
+        try await offThePool { Self.wait(for: process) }
+    }
+
     private func runBlocking(_ arguments: [String], stdin: String) throws -> Result {
         Self.wait(for: try start(arguments, stdin: stdin))
     }
