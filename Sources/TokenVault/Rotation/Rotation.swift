@@ -69,6 +69,7 @@ extension Keyring {
         let vaultPaths = try Self.distinctExistingFiles(vaultPaths)
         let oldPrimary = try load().primary.id
         let newPrimary = try keyID.map { try promoteKey(id: $0).id } ?? addKey(primary: true).id
+        CrashPoint.hit(.afterKeyringWrite)
         var resealed: [String] = []
         for path in vaultPaths {
             try Vault(path: path, keyring: self).withLock { locked in

@@ -63,8 +63,10 @@ package enum AtomicFile {
             try writeAll(fd, bytes, path: temporary)
             guard fsync(fd) == 0 else { throw StorageError.io(path: temporary, operation: "fsync", errno: errno) }
         }
+        CrashPoint.hit(.afterTempFsync)
         guard rename(temporary, path) == 0 else { throw .io(path: path, operation: "rename", errno: errno) }
         renamed = true
+        CrashPoint.hit(.afterRename)
         try syncFolder(folder)
     }
 
