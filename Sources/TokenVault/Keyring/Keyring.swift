@@ -83,8 +83,7 @@ public final class Keyring: Sendable {
     package func load() throws -> KeyringFile {
         var bytes: [UInt8]
         do {
-            try FilePermissions.requireOwnerOnly(path)
-            bytes = try AtomicFile.read(path, maxBytes: KeyringFile.maxBytes)
+            bytes = try AtomicFile.read(path, maxBytes: KeyringFile.maxBytes, keyMaterial: true)
         } catch .notFound {
             throw VaultError.keyringNotFound(path: path)
         } catch {

@@ -15,11 +15,12 @@ package enum AtomicFile {
     ///
     /// Opened without blocking (a FIFO put in the file's place cannot hang the reader) and
     /// checked on the open descriptor, so a device (`/dev/zero`), a FIFO or a huge sparse file is
-    /// refused before anything is allocated for it.
+    /// refused before anything is allocated for it. With `keyMaterial`, the open file must also
+    /// pass ``FilePermissions/requireKeyMaterial(_:path:)``.
     ///
     /// - Throws: `StorageError.notFound` when there is no file, `.notRegularFile` or `.tooLarge`
     ///   for such a file, `StorageError.io` otherwise.
-    package static func read(_ path: String, maxBytes: Int) throws(StorageError) -> [UInt8] {
+    package static func read(_ path: String, maxBytes: Int, keyMaterial: Bool = false) throws(StorageError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw errno == ENOENT ? .notFound(path: path) : .io(path: path, operation: "open", errno: errno)
@@ -28,6 +29,8 @@ package enum AtomicFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .io(path: path, operation: "fstat", errno: errno) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notRegularFile(path: path) }
+        // Checked on the open descriptor, so a file swapped in after a check cannot be read.
+        if keyMaterial { try FilePermissions.requireKeyMaterial(info, path: path) }
         guard info.st_size <= maxBytes else { throw .tooLarge(path: path, size: Int64(info.st_size), limit: maxBytes) }
         // Read the size fstat gives in one call (and one more byte, to notice a file that grew).
         var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)

@@ -4,18 +4,28 @@ import Glibc
 import Darwin
 #endif
 
-/// Checks that files holding key material are readable by their owner only.
+/// Checks that files holding key material are safe to trust.
 package enum FilePermissions {
-    /// - Throws: `StorageError.insecurePermissions` when group or others have any access,
-    ///   `StorageError.notFound` when the file is missing.
-    package static func requireOwnerOnly(_ path: String) throws(StorageError) {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            if errno == ENOENT { throw .notFound(path: path) }
-            throw .io(path: path, operation: "stat", errno: errno)
-        }
+    /// The rule PostgreSQL applies to its server key: the file is owned by this user with no
+    /// group or other access (at most `0600`), or owned by root with at most group read (`0640`),
+    /// so that read-only secret mounts (a Kubernetes secret with an `fsGroup`, a systemd
+    /// credential) work while a file another user controls is refused.
+    ///
+    /// Applied to the `fstat` of the open descriptor (``AtomicFile/read(_:maxBytes:keyMaterial:)``),
+    /// never to a path checked before it is opened.
+    ///
+    /// - Throws: `StorageError.insecurePermissions` when the mode allows too much,
+    ///   `StorageError.foreignOwner` when another user (not root) owns the file.
+    package static func requireKeyMaterial(_ info: stat, path: String) throws(StorageError) {
         let mode = UInt32(info.st_mode) & 0o777
-        guard mode & 0o077 == 0 else { throw .insecurePermissions(path: path, mode: mode) }
+        let owner = UInt32(info.st_uid)
+        if owner == 0 {
+            guard mode & 0o037 == 0 else { throw .insecurePermissions(path: path, mode: mode) }
+        } else if owner == geteuid() {
+            guard mode & 0o077 == 0 else { throw .insecurePermissions(path: path, mode: mode) }
+        } else {
+            throw .foreignOwner(path: path, owner: owner)
+        }
     }
 
     /// Whether the folder that would hold `path` exists.

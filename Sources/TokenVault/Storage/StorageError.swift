@@ -14,7 +14,7 @@ package enum StorageError: Error, Equatable, CustomStringConvertible {
     case empty(path: String)
     /// The path is not a regular file (a device, a FIFO, a folder).
     case notRegularFile(path: String)
-    /// A lock file belongs to another user.
+    /// A lock file, key file or secret file belongs to another user (not root).
     case foreignOwner(path: String, owner: UInt32)
     /// The file is larger than its format allows.
     case tooLarge(path: String, size: Int64, limit: Int)
@@ -36,7 +36,7 @@ package enum StorageError: Error, Equatable, CustomStringConvertible {
             "\(path): holds a secret but is accessible by group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)"
         case .empty(let path): "\(path): the file is empty"
         case .notRegularFile(let path): "\(path): not a regular file"
-        case .foreignOwner(let path, let owner): "\(path): owned by user \(owner), not by this user; remove it if it is stale"
+        case .foreignOwner(let path, let owner): "\(path): owned by user \(owner), not by this user: refused, since that user controls it"
         case .tooLarge(let path, let size, let limit): "\(path): \(size) bytes, more than the \(limit) its format allows"
         case .io(let path, let operation, let code): "\(path): \(operation) failed: \(String(cString: strerror(code)))"
         }

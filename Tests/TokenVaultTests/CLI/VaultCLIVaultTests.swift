@@ -144,7 +144,7 @@ import Testing
 
     @Test func keyringReadableByOthersIsRefused() async throws {
         try await cli.run(["init"])
-        chmod(dir.file("vault.keys"), 0o640)
+        chmod(dir.file("vault.keys"), 0o604)  // refused for every owner, root included
         let result = try await cli.run(["status"])
         #expect(result.status == 6)
         #expect(result.stderr.contains("chmod 600"))

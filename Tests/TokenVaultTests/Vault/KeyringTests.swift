@@ -24,6 +24,39 @@ import Testing
         #expect(message.contains("chmod 600 \(keyring.path)"))
     }
 
+    /// PostgreSQL's rule for its server key: this user's with no group or other access, or
+    /// root's with at most group read (a read-only secret mount); another user's is refused.
+    @Test(.enabled(if: geteuid() == 0, "needs root to give files to other users"))
+    func aKeyringOfAnotherUserIsRefusedAndRootsMayBeGroupReadable() throws {
+        let dir = try TemporaryDirectory()
+        let keyring = Keyring(path: dir.file("vault.keys"))
+        let primary = try keyring.create()
+        chmod(keyring.path, 0o640)  // root-owned, group-readable: a mounted secret
+        #expect(try Keyring(path: keyring.path).keys().map(\.id) == [primary.id])
+        chmod(keyring.path, 0o644)
+        #expect(throws: VaultError(StorageError.insecurePermissions(path: keyring.path, mode: 0o644))) { try Keyring(path: keyring.path).keys() }
+        chmod(keyring.path, 0o600)
+        chown(keyring.path, 65534, 65534)  // nobody's, however private
+        #expect(throws: VaultError(StorageError.foreignOwner(path: keyring.path, owner: 65534))) { try Keyring(path: keyring.path).keys() }
+        let secret = dir.file("secret")
+        _ = FileManager.default.createFile(atPath: secret, contents: Data("s3cret".utf8), attributes: [.posixPermissions: 0o600])
+        chown(secret, 65534, 65534)
+        #expect(throws: VaultError(StorageError.foreignOwner(path: secret, owner: 65534))) { try Passphrase.file(secret) }
+    }
+
+    @Test func theOwnerAndModeAreCheckedOnTheFileOpenedNotOnTheLink() throws {
+        // A symlink is followed (secret mounts are symlinks), and what is judged is the file read.
+        let dir = try TemporaryDirectory()
+        let keyring = Keyring(path: dir.file("real.keys"))
+        try keyring.create()
+        symlink(keyring.path, dir.file("link.keys"))
+        #expect(try Keyring(path: dir.file("link.keys")).keys().count == 1)
+        chmod(keyring.path, 0o666)
+        #expect(throws: VaultError(StorageError.insecurePermissions(path: dir.file("link.keys"), mode: 0o666))) {
+            try Keyring(path: dir.file("link.keys")).keys()
+        }
+    }
+
     @Test func passphraseProtectedKeyring() throws {
         let dir = try TemporaryDirectory()
         let path = dir.file("vault.keys")
@@ -40,8 +73,8 @@ import Testing
     @Test func passphraseFileMustBeOwnerOnly() throws {
         let dir = try TemporaryDirectory()
         let file = dir.file("pass")
-        _ = FileManager.default.createFile(atPath: file, contents: Data("s3cret\n".utf8), attributes: [.posixPermissions: 0o640])
-        #expect(throws: VaultError(StorageError.insecurePermissions(path: file, mode: 0o640))) { try Passphrase.file(file) }
+        _ = FileManager.default.createFile(atPath: file, contents: Data("s3cret\n".utf8), attributes: [.posixPermissions: 0o660])
+        #expect(throws: VaultError(StorageError.insecurePermissions(path: file, mode: 0o660))) { try Passphrase.file(file) }
         chmod(file, 0o600)
         let passphrase = try Passphrase.file(file)
         passphrase.withBytes { #expect($0 == Array("s3cret".utf8)) }
