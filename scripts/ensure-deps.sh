@@ -17,4 +17,9 @@ echo "Installing ${missing[*]} (needed to build TokenVault)..."
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 $sudo apt-get update -qq
+if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+    # The tests run a private cluster of their own: no system-wide cluster on port 5432.
+    $sudo mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' | $sudo tee /etc/postgresql-common/createcluster.d/tokenvault.conf >/dev/null
+fi
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"

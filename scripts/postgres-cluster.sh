@@ -41,7 +41,11 @@ start() {
         as_owner "$bindir/initdb" -D "$data" -U tokenvault --auth=scram-sha-256 --pwfile="$dir/password" \
             --encoding=UTF8 --locale=C >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
         rm -f "$dir/password"
-        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        # A random port in 20000-59999 that nothing answers on (bash's /dev/tcp, no other tool).
+        for _ in $(seq 50); do
+            port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+            (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+        done
         cat >> "$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port

@@ -8,10 +8,11 @@ import PostgresNIO
 /// Keep a URL holding a password out of command lines: read it from an environment variable or
 /// a file, or give the password in the `PGPASSWORD` environment variable. Query parameters:
 /// - `vault`: the vault's name, so that several vaults share one table (default `default`).
-/// - `sslmode`: as libpq's: `disable`, `prefer` (the default: TLS when the server offers it,
+/// - `sslmode`: as libpq's, but `verify-full` by default (TLS, the certificate checked against
+///   the trusted roots and the host name): `disable`, `prefer` (TLS when the server offers it,
 ///   certificate not checked), `require` (TLS, certificate not checked), `verify-ca`
-///   (certificate checked against the trusted roots) or `verify-full` (and the host name too;
-///   use it across any network you do not control).
+///   (certificate checked, host name not) or `verify-full`. Without a verified certificate, a
+///   machine in the middle can ask for the password in clear.
 /// - `sslrootcert`: a PEM file of roots to trust instead of the system's.
 /// - `connect_timeout`: seconds to wait for a connection (default 10).
 /// - `application_name`: shown in `pg_stat_activity` (default `tokenvault`).
@@ -38,7 +39,8 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
 
     /// Whether `string` is a `postgres://` or `postgresql://` URL rather than a file path.
     public static func isPostgresURL(_ string: String) -> Bool {
-        string.hasPrefix("postgres://") || string.hasPrefix("postgresql://")
+        let lowered = string.prefix(13).lowercased()
+        return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
     }
 
     /// Parses `string`, taking the password from `PGPASSWORD` when the URL has none.
@@ -47,9 +49,10 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     ///   repeating the URL (it may hold a password).
     public init(_ string: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         func invalid(_ reason: String) -> PostgresStoreError { PostgresStoreError(.invalidURL, "invalid postgres:// URL: \(reason)") }
-        guard Self.isPostgresURL(string), let components = URLComponents(string: string) else {
+        guard Self.isPostgresURL(string), var components = URLComponents(string: string) else {
             throw invalid("expected postgres://USER@HOST[:PORT]/DATABASE[?vault=NAME]")
         }
+        components.scheme = components.scheme?.lowercased()
         guard let host = components.host, !host.isEmpty else { throw invalid("no host") }
         guard let user = components.user, !user.isEmpty else { throw invalid("no user name") }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
@@ -71,7 +74,7 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
         if let roots = parameters["sslrootcert"] { tlsConfiguration.trustRoots = .file(roots) }
         let tls: PostgresClient.Configuration.TLS
-        switch parameters["sslmode"] ?? "prefer" {
+        switch parameters["sslmode"] ?? "verify-full" {
         case "disable":
             tls = .disable
         case "prefer", "require":
@@ -91,13 +94,14 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
             database: database.isEmpty ? nil : database, tls: tls)
         func seconds(_ name: String, default value: Int) throws -> Duration {
             guard let text = parameters[name] else { return .seconds(value) }
-            guard let seconds = Double(text), seconds > 0, seconds <= 3600 else { throw invalid("\(name) must be 0 to 3600 seconds") }
+            guard let seconds = Double(text), seconds >= 1, seconds <= 3600 else { throw invalid("\(name) must be 1 to 3600 seconds") }
             return .milliseconds(Int64(seconds * 1000))
         }
         configuration.options.connectTimeout = try seconds("connect_timeout", default: 10)
         operationTimeout = try seconds("operation_timeout", default: 10)
         refreshLockTimeout = try seconds("refresh_lock_timeout", default: 90)
-        configuration.options.maximumConnections = 4
+        // Each refresh lock holds a connection while its body reads and writes on others.
+        configuration.options.maximumConnections = 16
         configuration.options.additionalStartupParameters = [("application_name", parameters["application_name"] ?? "tokenvault")]
 
         var shown = components

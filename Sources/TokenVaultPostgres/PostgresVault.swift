@@ -15,7 +15,7 @@ import TokenVault
 /// | `vault` | `text` | the vault's name; several vaults share the table |
 /// | `entry` | `text` | the entry's name |
 /// | `sealed` | `bytea` | a vault file holding this one entry |
-/// | `generation` | `bigint` | 1 when inserted, +1 at each write |
+/// | `generation` | `bigint` | the server's clock (µs) when inserted, +1 at each write |
 /// | `updated_at` | `timestamptz` | the server's time of the last write |
 ///
 /// Writes are compare-and-swap on `generation`: a writer that read an older row starts again
@@ -33,8 +33,9 @@ public final class PostgresVault: Sendable {
     public let keyring: Keyring
     /// The longest any one operation may take, waiting for a connection included.
     public let operationTimeout: Duration
-    /// How long an entry's refresh lock outlives a holder that stops answering, and so the
-    /// longest a replica waits for it. Keep it above the manager's `fetchTimeout`.
+    /// How long an entry's refresh lock outlives a holder that stopped or vanished (a live
+    /// holder keeps it with a statement every third of this), and the longest a replica waits
+    /// for it: keep it above the manager's `fetchTimeout`, the longest a live holder needs.
     public let refreshLockTimeout: Duration
     let logger: Logger
     private let tableReady = Mutex(false)
@@ -166,7 +167,8 @@ public final class PostgresVault: Sendable {
     }
 
     /// Writes `sealed` as the row's new value if its generation is still `expected` (`nil`: if
-    /// there is no row yet).
+    /// there is no row yet). A new row's generation is the server's clock in microseconds, not 1:
+    /// a writer that read a row since deleted cannot match the row inserted in its place.
     private func compareAndSwap(entry: String, expected: Int64?, sealed: [UInt8]) async throws -> Bool {
         let name = name
         return try await bounded("writing \(location(of: entry))") { [client, logger] in
@@ -180,7 +182,8 @@ public final class PostgresVault: Sendable {
             } else {
                 query = """
                     INSERT INTO tokenvault_entries (vault, entry, sealed, generation, updated_at)
-                    VALUES (\(name), \(entry), \(bytes), 1, now()) ON CONFLICT (vault, entry) DO NOTHING RETURNING generation
+                    VALUES (\(name), \(entry), \(bytes), (extract(epoch FROM clock_timestamp()) * 1000000)::bigint, now())
+                    ON CONFLICT (vault, entry) DO NOTHING RETURNING generation
                     """
             }
             for try await _ in try await client.query(query, logger: logger) { return true }
@@ -301,13 +304,30 @@ public final class PostgresVault: Sendable {
                 return
             }
             outcome.yield(.locked)
-            for await _ in releases {}
+            // While the body runs, a statement every third of the bound keeps the transaction
+            // from counting as idle: only a holder that stopped or vanished loses the lock.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { for await _ in releases {} }
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: holdFor / 3)
+                        try await connection.query("SELECT 1", logger: logger)
+                    }
+                }
+                _ = try await group.next()  // the release (or a failed heartbeat)
+                group.cancelAll()
+            }
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             throw error
         }
-        // Fails when the server ended an idle transaction: the lock is gone either way.
-        _ = try? await connection.query("COMMIT", logger: logger)
+        do {
+            try await connection.query("COMMIT", logger: logger)
+        } catch {
+            // The server ended the transaction (the lock is gone either way); a connection in
+            // an unknown state does not go back to the pool.
+            try? await connection.close()
+        }
     }
 
     // MARK: - The table

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TokenVault
+import TokenVaultPostgres
 
 extension VaultCLI {
     struct Key: AsyncParsableCommand {
@@ -71,6 +72,10 @@ extension VaultCLI.Key {
 
         func run() async throws {
             let vaultPaths = vaults.isEmpty ? [VaultOptions.defaultVaultPath] : vaults
+            if vaultPaths.contains(where: PostgresURL.isPostgresURL) {
+                throw CLIError(
+                    "key retire checks vault files; for a PostgreSQL vault run `vaultcli rotate --vault URL --key ID --retire-old`, which retires the keys no row uses")
+            }
             try keyring.openKeyring().retireKey(id: id, vaultPaths: vaultPaths)
             print("retired key \(id)")
         }

@@ -58,8 +58,10 @@ struct PostgresTokenStoreTests {
             #expect(try await store.read(for: origin)?.accessToken == token.accessToken)
             let other = TokenOrigin(tokenURL: origin.tokenURL, clientID: "another", scope: nil)
             #expect(try await store.read(for: other) == nil)
+            let first = try #require(try await vault.row(named: "paypal"))
+            try await store.write(OAuthToken(accessToken: token.accessToken, expiresIn: 3600), for: origin)
             let row = try #require(try await vault.row(named: "paypal"))
-            #expect(row.generation == 1)
+            #expect(row.generation == first.generation + 1)
             #expect(Array(row.sealed.prefix(5)) == Array("TVLT".utf8) + [2])
             #expect(!Data(row.sealed).contains(Data(token.accessToken.utf8)))
         }
@@ -91,7 +93,6 @@ struct PostgresTokenStoreTests {
         try await TestPostgres.withVault(name: vaultName, keyring: keyring) { vault in
             let row = try #require(try await vault.row(named: "counter"))
             #expect(try vault.open(row).entry.token.accessToken == "n-\(writers * rounds)")
-            #expect(row.generation == Int64(writers * rounds))
         }
     }
 
@@ -128,16 +129,16 @@ struct PostgresTokenStoreTests {
             let holder = try holderCLI.launch(tokenCommand(server, url: url))
             await waitUntil("the holder has sent its token request") { server.tokenRequestCount == 1 }
             kill(holder.processIdentifier, SIGSTOP)  // mid-refresh, holding the lock, connection open
-            defer {
-                kill(holder.processIdentifier, SIGKILL)
-                kill(holder.processIdentifier, SIGCONT)
-            }
+            defer { kill(holder.processIdentifier, SIGKILL) }
 
             let started = ContinuousClock.now
             let waiter = try await TestPostgres.withVault(
                 name: vaultName, keyring: keyring, refreshLockTimeout: .seconds(lockBound)
             ) { vault in
-                try await manager(server, store: PostgresTokenStore(vault: vault, entry: "paypal")).token()
+                // The stopped holder does hold the lock...
+                #expect(try await vault.withRefreshLock(entry: "paypal", wait: false) { true } == nil)
+                // ...and a replica that needs a token gets one after the server ends the holder's transaction.
+                return try await manager(server, store: PostgresTokenStore(vault: vault, entry: "paypal")).token()
             }
             let waited = ContinuousClock.now - started
             // It got the lock, not a lock timeout: the server ended the stopped holder's transaction.
@@ -178,9 +179,14 @@ struct PostgresTokenStoreTests {
                 }
                 try await TestPostgres.cluster("start")
 
-                // The pool reconnects by itself, and the stored token is the same.
+                // The pool reconnects by itself (after its backoff, hence the repeated reads), and
+                // the stored token is the same.
                 #expect(try await running.token() == token)
-                #expect(try await PostgresTokenStore(vault: vault, entry: "paypal").read(for: running.origin) == token)
+                var stored: OAuthToken?
+                for _ in 0..<30 where stored == nil {
+                    stored = try? await PostgresTokenStore(vault: vault, entry: "paypal").read(for: running.origin)
+                }
+                #expect(stored == token)
                 let reader = try replica(1, password: password)
                 let after = try await reader.run(tokenCommand(server, url: url))
                 #expect(after.status == 0, "\(after.stderr)")
@@ -235,18 +241,26 @@ struct PostgresTokenStoreTests {
                 #expect(stored.entry.token.accessToken == "n-\(writers * rounds)")
             }
         }
-        // Once every row is sealed with the new key (the replicas' copies still seal with the old
-        // one until they get the new keyring), the old key can be retired.
+        // The replicas' copies still name the old primary, so the row may be sealed with either
+        // key; status opens it with the operator's keyring and names the key.
         let status = try await operator_.run(["status", "--vault", url, "--json"])
         #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("\"keyId\" : \""))
     }
 
     @Test func aPasswordInTheVaultOptionIsRefusedBeforeAnyConnection() async throws {
-        let cli = VaultCLIProcess(directory: dir.path)
-        let result = try await cli.run(["status", "--vault", "postgres://user:hunter2@127.0.0.1:1/db"])
-        #expect(result.status == 64)
-        #expect(result.stderr.contains("TOKENVAULT_VAULT"))
-        #expect(!result.stderr.contains("hunter2"))
+        var cli = VaultCLIProcess(directory: dir.path)
+        for scheme in ["postgres", "POSTGRESQL"] {
+            let result = try await cli.run(["status", "--vault", "\(scheme)://user:hunter2@127.0.0.1:1/db"])
+            #expect(result.status == 64)
+            #expect(result.stderr.contains("TOKENVAULT_VAULT"))
+            #expect(!result.stderr.contains("hunter2"))
+        }
+        // Nor does a URL from the environment reach a message of a command that takes files.
+        cli.environment["TOKENVAULT_VAULT"] = "postgres://user:hunter2@127.0.0.1:1/db"
+        let retire = try await cli.run(["key", "retire", "k0"])
+        #expect(retire.status != 0)
+        #expect(!retire.stderr.contains("hunter2"))
     }
 
     @Test func theVaultCommandsWorkAgainstPostgres() async throws {
@@ -265,7 +279,9 @@ struct PostgresTokenStoreTests {
         #expect(!status.stdout.contains("put-by-hand"))
         #expect(try await cli.run(["verify"]).status == 0)
         #expect(try await cli.run(["remove", "--name", "manual"]).status == 0)
-        #expect(try await cli.run(["token", "--name", "manual"]).status == 2)
-        #expect(!url.contains(password))
+        let missing = try await cli.run(["token", "--name", "manual"])
+        #expect(missing.status == 2)
+        #expect(!missing.stderr.contains(password) && !status.stderr.contains(password) && !initialized.stderr.contains(password))
+        _ = url
     }
 }

@@ -66,7 +66,8 @@ enum TestPostgres {
         var components = URLComponents(string: url)!
         components.queryItems = nil
         let database = components.string!
-        let bindir = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted().last.map { "/usr/lib/postgresql/\($0)/bin" }!
+        let versions = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").compactMap { Int($0) }
+        let bindir = "/usr/lib/postgresql/\(versions.max()!)/bin"  // the server's version (scripts/postgres-cluster.sh)
         return try await offThePool {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: bindir + "/pg_dump")
