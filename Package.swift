@@ -134,6 +134,13 @@ let package = Package(
             dependencies: ["COpenSSL"],
             path: "Benchmarks/benchmark-hello"
         ),
+        // make reliability: crash injection, a hostile token endpoint, a soak with rotation, tamper
+        // sweep and hostile files, and a secret-leak scan, all through real vaultcli processes.
+        .executableTarget(
+            name: "reliability",
+            dependencies: ["ExampleTokenServer"],
+            path: "Reliability/reliability"
+        ),
         .testTarget(
             name: "TokenVaultTests",
             dependencies: [

@@ -1,0 +1,113 @@
+import ExampleTokenServer
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `make reliability`: drives real `vaultcli` processes through crashes, a hostile token
+/// endpoint, a concurrent soak with rotation, tampered and hostile files, and scans every
+/// command's output for secrets; ends with one summary table. Exit status 1 when any check failed.
+///
+/// ```sh
+/// reliability --vaultcli .build/release/vaultcli [--quick] [--only crash,hostile,soak,tamper,files,leaks] [--work DIR]
+/// ```
+@main
+struct Reliability {
+    static func main() async throws {
+        let options = try Options.parse(CommandLine.arguments.dropFirst())
+        signal(SIGPIPE, SIG_IGN)  // a client that hangs up on the hostile endpoint must not end the harness
+        let work = try options.workFolder()
+        let ledger = OutputLedger()
+        let runner = CommandRunner(executable: options.vaultcli, ledger: ledger)
+        let secrets = Secrets()
+        let mode = options.quick ? "QUICK" : "full"
+        say("reliability (\(mode)): vaultcli \(options.vaultcli), work folder \(work)")
+
+        let server = try await ExampleTokenServer.start(clients: [.init(id: secrets.clientID, secret: secrets.clientSecret)])
+        var rows: [CheckSummary] = []
+        func timed(_ body: () -> CheckSummary) {
+            let started = ContinuousClock.now
+            var row = body()
+            row.seconds = CommandRunner.seconds(ContinuousClock.now - started)
+            rows.append(row)
+            say("  \(row.name): \(row.cases) \(row.unit), \(row.failures) failures, \(row.dataLost) lost (\(Int(row.seconds)) s)")
+        }
+
+        if options.runs("crash") {
+            timed {
+                CrashInjection(runner: runner, root: work, secrets: secrets, server: server, targetKills: options.quick ? 150 : 1000).run()
+            }
+        }
+        if options.runs("leaks") {
+            timed { SecretLeakScan(ledger: ledger, secrets: secrets).run() }
+        }
+        try await server.shutdown()
+
+        say("")
+        for row in rows {
+            for note in row.notes { say("\(row.name): \(note)") }
+            for detail in row.failureDetails { say("\(row.name): FAILURE: \(detail)") }
+        }
+        say("")
+        say(SummaryTable.render(rows))
+        if !options.keepWork { try? FileManager.default.removeItem(atPath: work) }
+        exit(rows.contains { $0.failures > 0 || $0.dataLost > 0 } ? 1 : 0)
+    }
+}
+
+/// The harness's command line.
+struct Options {
+    var vaultcli = ""
+    var quick = ProcessInfo.processInfo.environment["QUICK"].map { $0 == "1" } ?? false
+    var only: Set<String>?
+    var work: String?
+    var keepWork = false
+
+    static let checks = ["crash", "hostile", "soak", "tamper", "files", "leaks"]
+
+    static func parse(_ arguments: ArraySlice<String>) throws -> Options {
+        var options = Options()
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--vaultcli": options.vaultcli = iterator.next() ?? ""
+            case "--quick": options.quick = true
+            case "--only": options.only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
+            case "--work": options.work = iterator.next()
+            case "--keep-work": options.keepWork = true
+            default: throw UsageError("unknown argument \(argument); usage: reliability --vaultcli PATH [--quick] [--only \(checks.joined(separator: ","))] [--work DIR] [--keep-work]")
+            }
+        }
+        guard !options.vaultcli.isEmpty, FileManager.default.isExecutableFile(atPath: options.vaultcli) else {
+            throw UsageError("give the built vaultcli with --vaultcli PATH")
+        }
+        if let unknown = options.only?.subtracting(checks).first { throw UsageError("unknown check \(unknown)") }
+        return options
+    }
+
+    func runs(_ check: String) -> Bool { only?.contains(check) ?? true }
+
+    /// A fresh folder for the run's vaults (under /tmp unless `--work` names one).
+    func workFolder() throws -> String {
+        if let work {
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            return work
+        }
+        var template = Array((NSTemporaryDirectory() + "/reliability.XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw UsageError("mkdtemp failed") }
+        return String(cString: made)
+    }
+}
+
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Writes one line to standard output at once (unbuffered, so progress shows through a pipe).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
