@@ -41,6 +41,9 @@ struct Reliability {
                 CrashInjection(runner: runner, root: work, secrets: secrets, server: server, targetKills: options.quick ? 150 : 1000).run()
             }
         }
+        if options.runs("hostile") {
+            timed { HostileEndpointCheck(runner: runner, root: work, secrets: secrets).run() }
+        }
         if options.runs("leaks") {
             timed { SecretLeakScan(ledger: ledger, secrets: secrets).run() }
         }
