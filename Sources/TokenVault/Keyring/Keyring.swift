@@ -19,6 +19,8 @@ import Synchronization
 public final class Keyring: Sendable {
     /// The keyring file's path.
     public let path: String
+    /// The file read, written and locked: `path`, or the file it links to, resolved once.
+    let file: String
     let passphrase: Passphrase?
     /// The keyring as last read or written, so that vault reads need no disk access for keys
     /// they already know; reloaded when a vault names an unknown key id.
@@ -34,6 +36,7 @@ public final class Keyring: Sendable {
     ///   - passphrase: The passphrase of a protected keyring; `nil` for an unprotected one.
     public init(path: String, passphrase: Passphrase? = nil) {
         self.path = path
+        self.file = AtomicFile.resolvingSymlink(path)
         self.passphrase = passphrase
         self.cached = Mutex(nil)
     }
@@ -83,7 +86,7 @@ public final class Keyring: Sendable {
     package func load() throws -> KeyringFile {
         var bytes: [UInt8]
         do {
-            bytes = try AtomicFile.read(path, maxBytes: KeyringFile.maxBytes, keyMaterial: true)
+            bytes = try AtomicFile.read(file, maxBytes: KeyringFile.maxBytes, keyMaterial: true)
         } catch .notFound {
             throw VaultError.keyringNotFound(path: path)
         } catch {
@@ -135,18 +138,18 @@ public final class Keyring: Sendable {
         return result
     }
 
-    private func write(_ file: KeyringFile) throws {
-        var bytes = try file.encoded()
+    private func write(_ contents: KeyringFile) throws {
+        var bytes = try contents.encoded()
         defer { bytes.cleanse() }
         try storage { () throws(StorageError) in
-            AtomicFile.removeStaleTemporaries(of: path)
-            try AtomicFile.replace(path, with: bytes)
+            AtomicFile.removeStaleTemporaries(of: file)
+            try AtomicFile.replace(file, with: bytes)
         }
         let digest = try SHA256.hash(bytes)
-        cached.withLock { $0 = (file, digest) }
+        cached.withLock { $0 = (contents, digest) }
     }
 
     private func lockFile() throws -> FileLock {
-        try storage { () throws(StorageError) in try FileLock.acquire(for: path) }
+        try storage { () throws(StorageError) in try FileLock.acquire(for: file) }
     }
 }

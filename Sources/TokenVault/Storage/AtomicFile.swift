@@ -52,6 +52,17 @@ package enum AtomicFile {
         return bytes
     }
 
+    /// The file `path` names: when `path` is a symbolic link to an existing file, that file
+    /// (`realpath`), so that a write replaces the file the link points to, not the link, and its
+    /// lock sits beside that file; `path` itself otherwise. Resolve once and use the result for
+    /// the file and its lock alike.
+    package static func resolvingSymlink(_ path: String) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// Atomically and durably replaces (or creates) `path` with `bytes`, mode `0600`.
     package static func replace(_ path: String, with bytes: [UInt8]) throws(StorageError) {
         let (folder, name) = split(path)

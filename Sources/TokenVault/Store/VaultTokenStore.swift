@@ -91,7 +91,7 @@ public struct VaultTokenStore: TokenStore {
     /// The entry's refresh lock file, beside the vault: its name holds the entry name when that
     /// is short and plain, else a hash of it (two entries sharing a lock only wait for each other).
     var refreshLockPath: String {
-        let (folder, name) = AtomicFile.split(vault.path)
+        let (folder, name) = AtomicFile.split(vault.file)
         let plain = entry.utf8.count <= 64 && entry.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
         let tag = plain && !entry.isEmpty ? entry : "x" + String(entry.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }, radix: 16)
         return folder + "/." + name + ".refresh-" + tag + ".lock"

@@ -20,6 +20,8 @@ import Synchronization
 public final class Vault: Sendable {
     /// The vault file's path.
     public let path: String
+    /// The file read, written and locked: `path`, or the file it links to, resolved once.
+    package let file: String
     /// The keyring holding the keys that seal it.
     public let keyring: Keyring
     /// The bytes last read or written and what they hold, so that reading an unchanged file
@@ -32,6 +34,7 @@ public final class Vault: Sendable {
     /// A vault at `path` whose keys are in `keyring`. Nothing is read until it is used.
     public init(path: String, keyring: Keyring) {
         self.path = path
+        self.file = AtomicFile.resolvingSymlink(path)
         self.keyring = keyring
         self.lastOpened = Mutex(nil)
     }
@@ -117,7 +120,7 @@ public final class Vault: Sendable {
 
     /// Runs `body` holding the vault's lock, blocking the thread while another holder has it.
     package func withLock<T>(_ body: (LockedVault) throws -> T) throws -> T {
-        let lock = try storage { () throws(StorageError) in try FileLock.acquire(for: path) }
+        let lock = try storage { () throws(StorageError) in try FileLock.acquire(for: file) }
         defer { lock.unlock() }
         return try body(LockedVault(vault: self))
     }
@@ -125,7 +128,7 @@ public final class Vault: Sendable {
     /// Runs `body` holding the vault's lock; waiting for it does not block a concurrency thread.
     package func withLock<T>(_ body: (LockedVault) async throws -> T) async throws -> T {
         let lock: FileLock
-        do { lock = try await FileLock.acquire(for: path) } catch { throw VaultError(error) }
+        do { lock = try await FileLock.acquire(for: file) } catch { throw VaultError(error) }
         defer { lock.unlock() }
         return try await body(LockedVault(vault: self))
     }
@@ -138,7 +141,7 @@ public final class Vault: Sendable {
     package func openIfPresent() throws -> VaultFile.Opened? {
         do {
             return try open()
-        } catch let error as VaultError where error.code == .fileNotFound && error.path == path {
+        } catch let error as VaultError where error.code == .fileNotFound && error.path == file {
             try requireFolder(of: path)
             _ = try keyring.load()  // a missing keyring is named now, not at the first write
             return nil
@@ -158,7 +161,7 @@ public final class Vault: Sendable {
     }
 
     private func openOnce() throws -> VaultFile.Opened {
-        let bytes = try storage { () throws(StorageError) in try AtomicFile.read(path, maxBytes: VaultFile.maxBytes) }
+        let bytes = try storage { () throws(StorageError) in try AtomicFile.read(file, maxBytes: VaultFile.maxBytes) }
         if let opened = lastOpened.withLock({ $0.flatMap { sameBytes($0.bytes, bytes) ? $0.opened : nil } }) {
             return opened
         }
@@ -179,9 +182,9 @@ public final class Vault: Sendable {
         defer { plaintext.cleanse() }
         let bytes = try VaultFile.seal(plaintext, keyID: primary.id, key: primary.key)  // ciphertext: kept for the next read
         if sweptTemporaries.withLock({ swept in defer { swept = true }; return !swept }) {
-            AtomicFile.removeStaleTemporaries(of: path)
+            AtomicFile.removeStaleTemporaries(of: file)
         }
-        try storage { () throws(StorageError) in try AtomicFile.replace(path, with: bytes) }
+        try storage { () throws(StorageError) in try AtomicFile.replace(file, with: bytes) }
         let opened = VaultFile.Opened(
             formatVersion: Int(VaultFile.formatVersion), keyID: primary.id, table: try EntryTable(plaintext: plaintext, path: path))
         lastOpened.withLock { $0 = (bytes, opened) }
@@ -194,7 +197,7 @@ package struct LockedVault {
     let vault: Vault
 
     /// Whether the vault file exists.
-    package var exists: Bool { FileManager.default.fileExists(atPath: vault.path) }
+    package var exists: Bool { FileManager.default.fileExists(atPath: vault.file) }
 
     /// Opens the vault.
     package func read() throws -> VaultFile.Opened { try vault.open() }

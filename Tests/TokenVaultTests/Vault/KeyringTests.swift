@@ -52,7 +52,8 @@ import Testing
         symlink(keyring.path, dir.file("link.keys"))
         #expect(try Keyring(path: dir.file("link.keys")).keys().count == 1)
         chmod(keyring.path, 0o666)
-        #expect(throws: VaultError(StorageError.insecurePermissions(path: dir.file("link.keys"), mode: 0o666))) {
+        // The message names the file to chmod, the link's target.
+        #expect(throws: VaultError(StorageError.insecurePermissions(path: keyring.path, mode: 0o666))) {
             try Keyring(path: dir.file("link.keys")).keys()
         }
     }

@@ -24,6 +24,30 @@ import Testing
         } ?? nil
     }
 
+    /// A vault and a keyring reached through symlinks stay links after writes: the files they
+    /// point to are replaced and locked, so state is never split between a link's old target
+    /// and a new regular file in its place (issue 12, defect 7).
+    @Test func writesThroughSymlinksReplaceTheTargetsAndKeepTheLinks() throws {
+        try FileManager.default.createDirectory(atPath: dir.file("real"), withIntermediateDirectories: true)
+        let realKeyring = try Keyring.create(at: dir.file("real/vault.keys"))
+        _ = try Vault.create(at: dir.file("real/tokens.vault"), keyring: realKeyring)
+        #expect(symlink(dir.file("real/tokens.vault"), dir.file("tokens.link")) == 0)
+        #expect(symlink(dir.file("real/vault.keys"), dir.file("keys.link")) == 0)
+
+        let linked = Vault(path: dir.file("tokens.link"), keyring: Keyring(path: dir.file("keys.link")))
+        try linked.store(OAuthToken(accessToken: "through-the-link", expiresIn: 3600), as: "paypal")
+        _ = try linked.keyring.addKey(primary: true)
+
+        var info = stat()
+        #expect(lstat(dir.file("tokens.link"), &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK)
+        #expect(lstat(dir.file("keys.link"), &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK)
+        #expect(FileManager.default.fileExists(atPath: dir.file("real/tokens.vault.lock")))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("tokens.link.lock")))
+        let direct = Vault(path: dir.file("real/tokens.vault"), keyring: Keyring(path: dir.file("real/vault.keys")))
+        #expect(try direct.entry(named: "paypal")?.token.accessToken == "through-the-link")
+        #expect(try direct.keyring.keys().count == 2)
+    }
+
     @Test func aFIFOInPlaceOfTheVaultIsRefusedWithoutHanging() async throws {
         let path = dir.file("fifo.vault")
         #expect(mkfifo(path, 0o600) == 0)
