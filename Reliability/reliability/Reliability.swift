@@ -21,7 +21,12 @@ struct Reliability {
         signal(SIGPIPE, SIG_IGN)  // a client that hangs up on the hostile endpoint must not end the harness
         let work = try options.workFolder()
         let ledger = OutputLedger()
-        let runner = CommandRunner(executable: options.vaultcli, ledger: ledger)
+        // A private copy: a rebuild of vaultcli during the run (ETXTBSY, or a binary changing under
+        // the checks) cannot reach it.
+        let vaultcli = work + "/vaultcli"
+        try? FileManager.default.removeItem(atPath: vaultcli)
+        try FileManager.default.copyItem(atPath: options.vaultcli, toPath: vaultcli)
+        let runner = CommandRunner(executable: vaultcli, ledger: ledger)
         let secrets = Secrets()
         let mode = options.quick ? "QUICK" : "full"
         say("reliability (\(mode)): vaultcli \(options.vaultcli), work folder \(work)")
@@ -43,6 +48,9 @@ struct Reliability {
         }
         if options.runs("hostile") {
             timed { HostileEndpointCheck(runner: runner, root: work, secrets: secrets).run() }
+        }
+        if options.runs("soak") {
+            timed { Soak(runner: runner, root: work, secrets: secrets, rounds: options.quick ? 8 : 40).run() }
         }
         if options.runs("leaks") {
             timed { SecretLeakScan(ledger: ledger, secrets: secrets).run() }
