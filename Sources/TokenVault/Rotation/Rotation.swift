@@ -64,9 +64,13 @@ extension Keyring {
     /// After a crash anywhere, every vault is sealed with a key the keyring on disk holds.
     ///
     /// - Throws: `VaultError.fileNotFound` before anything is changed when a named vault does not
-    ///   exist (a mistyped path must not let `retireOld` remove the key of the real vault).
+    ///   exist (a mistyped path must not let `retireOld` remove the key of the real vault), and
+    ///   the vault's error when one does not open with this keyring.
     package func rotate(vaultPaths: [String], retireOld: Bool, promoting keyID: String? = nil) throws -> RotationReport {
         let vaultPaths = try Self.distinctExistingFiles(vaultPaths)
+        // Every vault must open with this keyring before the keyring changes: a vault of another
+        // keyring, or a tampered one, stops the rotation with nothing written.
+        for path in vaultPaths { _ = try Vault(path: path, keyring: self).open() }
         let oldPrimary = try load().primary.id
         let newPrimary = try keyID.map { try promoteKey(id: $0).id } ?? addKey(primary: true).id
         CrashPoint.hit(.afterKeyringWrite)

@@ -72,6 +72,15 @@ import Testing
         #expect(try vault().contents().entries["a"]?.token.accessToken == "keep-me")
     }
 
+    @Test func aVaultOfAnotherKeyringStopsTheRotationBeforeTheKeyringChanges() async throws {
+        #expect(try await cli.run(["init"]).status == 0)
+        #expect(try await cli.run(["init", "--vault", "other.vault", "--keyring", "other.keys"]).status == 0)
+        let keyringBefore = try Data(contentsOf: URL(fileURLWithPath: dir.file("vault.keys")))
+        let result = try await cli.run(["rotate", "--vault", "tokens.vault", "--vault", "other.vault"])
+        #expect(result.status == 5, "\(result.stderr)")  // other.vault: a key this keyring does not hold
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("vault.keys"))) == keyringBefore)
+    }
+
     @Test func theSameVaultNamedTwiceIsRotatedOnce() async throws {
         #expect(try await cli.run(["init"]).status == 0)
         let result = try await cli.run(["rotate", "--vault", "tokens.vault", "--vault", "./tokens.vault", "--retire-old"])
