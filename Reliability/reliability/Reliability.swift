@@ -52,6 +52,12 @@ struct Reliability {
         if options.runs("soak") {
             timed { Soak(runner: runner, root: work, secrets: secrets, rounds: options.quick ? 8 : 40).run() }
         }
+        if options.runs("tamper") {
+            timed { TamperSweep(runner: runner, root: work, secrets: secrets, quick: options.quick).run() }
+        }
+        if options.runs("files") {
+            timed { HostileFiles(runner: runner, root: work, secrets: secrets).run() }
+        }
         if options.runs("leaks") {
             timed { SecretLeakScan(ledger: ledger, secrets: secrets).run() }
         }
