@@ -33,7 +33,7 @@ enum ExitStatus: Int32, Error, CaseIterable {
         case .credentialsRejected: "the token endpoint rejected the client credentials"
         case .endpointUnreachable: "the token endpoint could not be reached (or timed out)"
         case .endpointError: "the token endpoint gave an error or an invalid token response"
-        case .storeUnavailable: "PostgreSQL could not be reached, timed out, held the refresh lock too long or refused a statement"
+        case .storeUnavailable: "the token store could not be used in time: PostgreSQL unreachable or refusing, or a refresh lock held too long"
         case .usage: "usage error"
         }
     }
@@ -54,6 +54,7 @@ enum ExitStatus: Int32, Error, CaseIterable {
             case .unknownKeyID: self = .unknownKey
             case .unsupportedFormatVersion, .malformed: self = .malformed
             case .insecurePermissions: self = .insecurePermissions
+            case .lockTimeout: self = .storeUnavailable
             case .secretUnavailable, .tooLarge, .io: self = .failure
             default: self = .failure  // a code added later: list it above
             }

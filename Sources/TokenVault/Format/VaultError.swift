@@ -17,7 +17,7 @@ public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
             case fileNotFound, entryNotFound, keyNotFound, alreadyExists, authenticationFailed, unknownKeyID
             case unsupportedFormatVersion, malformed, insecurePermissions, passphraseRequired, secretUnavailable
-            case keyInUse, tooLarge, io
+            case keyInUse, tooLarge, lockTimeout, io
         }
 
         private let base: Base
@@ -50,6 +50,8 @@ public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let keyInUse = Code(.keyInUse)
         /// The data is too large for the file format.
         public static let tooLarge = Code(.tooLarge)
+        /// Another process held a refresh lock longer than the bound (a stopped or hung holder).
+        public static let lockTimeout = Code(.lockTimeout)
         /// An operating-system failure; ``VaultError/errno`` says which.
         public static let io = Code(.io)
 
@@ -155,6 +157,7 @@ extension VaultError {
         case .insecurePermissions(let path, _), .foreignOwner(let path, _): self.init(.insecurePermissions, path: path, error.description)
         case .empty(let path): self.init(.secretUnavailable, path: path, error.description)
         case .notRegularFile(let path), .tooLarge(let path, _, _): self.init(.malformed, path: path, error.description)
+        case .lockTimedOut(let path, _): self.init(.lockTimeout, path: path, error.description)
         case .io(let path, _, let code): self.init(.io, path: path, errno: code, error.description)
         }
     }

@@ -51,6 +51,31 @@ package final class FileLock {
         return lock
     }
 
+    /// Takes the lock on the lock file `lockFile`, waiting at most `timeout` for another holder
+    /// (a stopped process keeps its `flock` for as long as it is stopped), without blocking a
+    /// Swift concurrency thread: the wait polls on a dedicated thread, 1 ms at first, then up to
+    /// 50 ms between tries.
+    /// - Throws: `StorageError.lockTimedOut` when the lock stayed taken.
+    package static func acquire(lockFile: String, timeout: Duration) async throws(StorageError) -> FileLock {
+        let lock = try openLockFile(lockFile)
+        if flock(lock.fd, LOCK_EX | LOCK_NB) == 0 { return lock }
+        guard errno == EWOULDBLOCK || errno == EINTR else {
+            throw .io(path: lock.path, operation: "flock", errno: errno)
+        }
+        let waiter = LockWaiter(fd: lock.fd)
+        let deadline = ContinuousClock.now + timeout
+        let outcome: Int32? = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: waiter.wait(until: deadline)) }
+        }
+        switch outcome {
+        case nil: return lock
+        case EWOULDBLOCK?:
+            let parts = timeout.components
+            throw .lockTimedOut(path: lock.path, seconds: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+        case let failure?: throw .io(path: lock.path, operation: "flock", errno: failure)
+        }
+    }
+
     /// Takes the lock on the lock file `lockFile` if it is free now.
     /// - Returns: The lock, or `nil` when another holder has it.
     package static func acquireIfFree(lockFile: String) throws(StorageError) -> FileLock? {
@@ -109,6 +134,18 @@ private struct LockWaiter: Sendable {
     func wait() -> Int32? {
         while flock(fd, LOCK_EX) != 0 {
             if errno != EINTR { return errno }
+        }
+        return nil
+    }
+
+    /// Tries until `deadline`; `EWOULDBLOCK` when the lock stayed taken.
+    func wait(until deadline: ContinuousClock.Instant) -> Int32? {
+        var pause: UInt32 = 1000
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else { return errno }
+            guard ContinuousClock.now < deadline else { return EWOULDBLOCK }
+            usleep(pause)
+            pause = min(pause * 2, 50_000)
         }
         return nil
     }

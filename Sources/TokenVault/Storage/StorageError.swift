@@ -18,6 +18,8 @@ package enum StorageError: Error, Equatable, CustomStringConvertible {
     case foreignOwner(path: String, owner: UInt32)
     /// The file is larger than its format allows.
     case tooLarge(path: String, size: Int64, limit: Int)
+    /// Another holder kept a lock longer than the caller would wait.
+    case lockTimedOut(path: String, seconds: Double)
     /// A system call failed.
     case io(path: String, operation: String, errno: Int32)
 
@@ -25,7 +27,7 @@ package enum StorageError: Error, Equatable, CustomStringConvertible {
     package var path: String {
         switch self {
         case .notFound(let path), .insecurePermissions(let path, _), .empty(let path), .notRegularFile(let path),
-            .tooLarge(let path, _, _), .foreignOwner(let path, _), .io(let path, _, _): path
+            .tooLarge(let path, _, _), .foreignOwner(let path, _), .lockTimedOut(let path, _), .io(let path, _, _): path
         }
     }
 
@@ -38,6 +40,8 @@ package enum StorageError: Error, Equatable, CustomStringConvertible {
         case .notRegularFile(let path): "\(path): not a regular file"
         case .foreignOwner(let path, let owner): "\(path): owned by user \(owner), not by this user: refused, since that user controls it"
         case .tooLarge(let path, let size, let limit): "\(path): \(size) bytes, more than the \(limit) its format allows"
+        case .lockTimedOut(let path, let seconds):
+            "\(path): another process held this lock for more than \(Int(seconds)) s (a stopped or hung process?)"
         case .io(let path, let operation, let code): "\(path): \(operation) failed: \(String(cString: strerror(code)))"
         }
     }

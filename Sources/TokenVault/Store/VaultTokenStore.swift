@@ -27,6 +27,8 @@ public struct VaultTokenStore: TokenStore {
     public let vault: Vault
     /// The entry's name; clients sharing a vault each need their own.
     public let entry: String
+    /// The longest a process waits for the entry's refresh lock while another holds it.
+    public let refreshLockTimeout: Duration
     private let clock: any TokenClock
     private let logger: Logger
 
@@ -35,14 +37,18 @@ public struct VaultTokenStore: TokenStore {
     /// - Parameters:
     ///   - vault: The vault.
     ///   - entry: The entry name; two clients can share a vault under different names.
+    ///   - refreshLockTimeout: The longest to wait for the refresh lock another process holds
+    ///     (90 s by default, above the manager's 60 s default fetch deadline): a holder that is
+    ///     stopped keeps it, and waiters then fail with ``VaultError`` code `lockTimeout`.
     ///   - clock: Stamps the time an entry is stored; the system clock by default.
     ///   - logger: Where to log; nothing is logged by default. Tokens never are.
     public init(
-        vault: Vault, entry: String, clock: any TokenClock = .system,
+        vault: Vault, entry: String, refreshLockTimeout: Duration = .seconds(90), clock: any TokenClock = .system,
         logger: Logger = Logger(label: "tokenvault", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.vault = vault
         self.entry = entry
+        self.refreshLockTimeout = refreshLockTimeout
         self.clock = clock
         self.logger = logger
     }
@@ -61,7 +67,7 @@ public struct VaultTokenStore: TokenStore {
 
     public func withRefreshLock<T>(for origin: TokenOrigin, _ body: () async throws -> T) async throws -> T {
         let lock: FileLock
-        do { lock = try await FileLock.acquire(lockFile: refreshLockPath) } catch { throw VaultError(error) }
+        do { lock = try await FileLock.acquire(lockFile: refreshLockPath, timeout: refreshLockTimeout) } catch { throw VaultError(error) }
         defer { lock.unlock() }
         return try await body()
     }

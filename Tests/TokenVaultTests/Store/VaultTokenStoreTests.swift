@@ -55,6 +55,22 @@ import Testing
         }
     }
 
+    @Test func aRefreshLockHeldTooLongEndsTheWaitWithATypedErrorAndNoRequest() async throws {
+        // The lock held as a stopped process would hold it (flock is per open file, so this
+        // descriptor excludes the store's own).
+        let store = VaultTokenStore(vault: vault, entry: "paypal", refreshLockTimeout: .milliseconds(300))
+        let held = try #require(try FileLock.acquireIfFree(lockFile: store.refreshLockPath))
+        try await withTokenServer(clients: [Self.client]) { server async throws in
+            let error = await #expect(throws: VaultError.self) { try await manager(server, store: store).token() }
+            #expect(error?.code == .lockTimeout)
+            #expect(server.tokenRequestCount == 0)
+            held.unlock()
+            let token = try await manager(server, store: store).token()
+            #expect(!token.accessToken.isEmpty)
+            #expect(server.tokenRequestCount == 1)
+        }
+    }
+
     @Test func aColdStartReadsTwiceLocksOnceAndWritesOnceAndAWarmStartOnlyReads() async throws {
         try await withTokenServer(clients: [Self.client]) { server in
             let cold = CountingStore(VaultTokenStore(vault: vault, entry: "paypal"))
