@@ -34,6 +34,7 @@ struct HostileEndpointCheck {
         }
 
         var statuses: [String: Int] = [:]
+        var slowest = (name: "", seconds: 0.0)
         for hostile in cases where hostile.name != HostileCase.redirectTarget {
             summary.cases += 1
             let result = workspace.run(
@@ -41,6 +42,7 @@ struct HostileEndpointCheck {
                  "--client-secret-env", secrets.secretVariable, "--timeout", "5"],
                 environment: secrets.clientEnvironment, bound: Self.bound)
             statuses[result.outcome, default: 0] += 1
+            if result.seconds > slowest.seconds { slowest = (hostile.name, result.seconds) }
             var problems: [String] = []
             if result.timedOut {
                 problems.append("did not finish within the \(Int(Self.bound)) s bound")
@@ -76,7 +78,7 @@ struct HostileEndpointCheck {
         }
         summary.notes = [
             "outcomes: " + statuses.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "),
-            "redirect target reached \(followed) times",
+            "redirect target reached \(followed) times; longest run: \(slowest.name), \(String(format: "%.1f", slowest.seconds)) s (vaultcli --timeout 5)",
         ]
         return summary
     }
