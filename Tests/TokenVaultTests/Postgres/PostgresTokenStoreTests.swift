@@ -66,6 +66,7 @@ struct PostgresTokenStoreTests {
             #expect(!Data(row.sealed).contains(Data(token.accessToken.utf8)))
         }
         let dump = try await TestPostgres.dump()
+        print("pg_dump: \(dump.count) bytes, holds the vault's row; the access token in it: \(dump.range(of: Data(token.accessToken.utf8)) != nil)")
         #expect(dump.range(of: Data(vaultName.utf8)) != nil)  // the dump holds the row...
         #expect(dump.range(of: Data(token.accessToken.utf8)) == nil)  // ...but not the token
         #expect(dump.range(of: Data("plaintext-needle".utf8)) == nil)
@@ -109,6 +110,7 @@ struct PostgresTokenStoreTests {
             #expect(Set(results.map(\.stdout)).count == 1)
             let token = try #require(results.first?.stdout)
 
+            let afterStart = server.tokenRequestCount
             for _ in 0..<3 {  // restarted within the token's lifetime
                 let again = try await withThrowingTaskGroup(of: VaultCLIProcess.Result.self) { group in
                     for replica in replicas { group.addTask { try await replica.run(tokenCommand(server, url: url)) } }
@@ -117,6 +119,7 @@ struct PostgresTokenStoreTests {
                 #expect(again.allSatisfy { $0.status == 0 && $0.stdout == token })
             }
             #expect(server.tokenRequestCount == 1)
+            print("fleet: 8 replica processes started together: \(afterStart) token request(s), \(Set(results.map(\.stdout)).count) distinct token(s); 3 restarts of all 8: \(server.tokenRequestCount - afterStart) more")
         }
     }
 
@@ -239,6 +242,7 @@ struct PostgresTokenStoreTests {
             try await TestPostgres.withVault(name: vaultName, keyring: keyring) { vault in
                 let stored = try #require(try await vault.entry(named: "counter"))
                 #expect(stored.entry.token.accessToken == "n-\(writers * rounds)")
+                print("rotation while \(writers) replicas made \(rounds) updates each: this keyring reads \(stored.entry.token.accessToken) (sealed with \(stored.keyID))")
             }
         }
         // The replicas' copies still name the old primary, so the row may be sealed with either
