@@ -10,6 +10,7 @@ pkg-config --exists libcrypto 2>/dev/null || missing+=(libssl-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if [ "${1:-}" = --postgres ]; then
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # the test cluster's certificate
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -46,12 +46,21 @@ start() {
             port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
             (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
         done
+        # TLS with a self-signed certificate for 127.0.0.1 (DIR/root.crt, to test verify-full).
+        openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=127.0.0.1" \
+            -addext "subjectAltName=IP:127.0.0.1" -keyout "$data/server.key" -out "$data/server.crt" >/dev/null 2>&1
+        cp "$data/server.crt" "$dir/root.crt"
+        chmod 0600 "$data/server.key"
+        [ "$(id -u)" -eq 0 ] && chown postgres "$data/server.key" "$data/server.crt"
         cat >> "$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = ''
 max_connections = 100
 fsync = on
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 CONF
         printf 'postgres://tokenvault:%s@127.0.0.1:%s/postgres?sslmode=disable\n' "$password" "$port" > "$dir/url"
         chmod 0600 "$dir/url"

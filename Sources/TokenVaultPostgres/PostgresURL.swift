@@ -58,7 +58,7 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         let password = components.password ?? environment["PGPASSWORD"]
         var parameters: [String: String] = [:]
-        for item in components.queryItems ?? [] {
+        for item in components.queryItems ?? [] where !item.name.isEmpty {
             guard parameters[item.name] == nil else { throw invalid("parameter \(item.name) given twice") }
             parameters[item.name] = item.value ?? ""
         }

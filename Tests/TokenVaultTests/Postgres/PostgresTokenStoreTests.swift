@@ -252,6 +252,33 @@ struct PostgresTokenStoreTests {
         #expect(status.stdout.contains("\"keyId\" : \""))
     }
 
+    /// TLS as the URL asks: the cluster serves a self-signed certificate for 127.0.0.1.
+    @Test func tlsIsUsedAndVerifiedWhenTheURLAsksForIt() async throws {
+        let (url, password) = try TestPostgres.urlAndPassword(vault: vaultName)
+        let plain = url.replacingOccurrences(of: "sslmode=disable", with: "")
+        let root = TestPostgres.directory! + "/root.crt"
+        var cli = VaultCLIProcess(directory: dir.path)
+        cli.environment["PGPASSWORD"] = password
+        // verify-full against the cluster's own certificate: a TLS session the server sees as one.
+        let verified = try await cli.run(["init", "--vault", plain + "&sslmode=verify-full&sslrootcert=" + root])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        // The default (verify-full against the system's roots) refuses the self-signed certificate.
+        let untrusted = try await cli.run(["status", "--vault", plain])
+        #expect(untrusted.status == 12, "\(untrusted.stderr)")
+        // And the server saw TLS: pg_stat_ssl of a connection made with sslmode=require.
+        let location = try PostgresURL(try TestPostgres.url(vault: vaultName).replacingOccurrences(of: "sslmode=disable", with: "sslmode=require"))
+        let client = PostgresClient(configuration: location.configuration)
+        let ssl = try await withThrowingTaskGroup(of: Bool?.self) { group in
+            group.addTask { await client.run(); return nil }
+            defer { group.cancelAll() }
+            for try await (on,) in try await client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").decode((Bool,).self) {
+                return on
+            }
+            return false
+        }
+        #expect(ssl == true)
+    }
+
     @Test func aPasswordInTheVaultOptionIsRefusedBeforeAnyConnection() async throws {
         var cli = VaultCLIProcess(directory: dir.path)
         for scheme in ["postgres", "POSTGRESQL"] {
