@@ -364,40 +364,56 @@ public final class PostgresVault: Sendable {
         let timeout = operationTimeout
         return try await withCheckedThrowingContinuation { continuation in
             race.start(continuation)
-            let timer = Task {
-                try await Task.sleep(for: timeout)
-                race.finish(.failure(PostgresStoreError(.timeout, "\(what): no answer within \(timeout)")))
-            }
             let work = Task {
                 let result: Result<R, any Error>
                 do { result = .success(try await operation()) } catch { result = .failure(PostgresStoreError.wrapping(error, doing: what)) }
-                timer.cancel()
                 race.finish(result)
             }
-            race.onTimeout { work.cancel() }
+            race.whenTimedOut { work.cancel() }
+            race.timer(Task {
+                try await Task.sleep(for: timeout)
+                race.finish(.failure(PostgresStoreError(.timeout, "\(what): no answer within \(timeout)")))
+            })
         }
     }
 }
 
-/// The first of an operation and its timer to finish resumes the caller.
+/// The first of an operation and its timer to finish resumes the caller; the other is
+/// cancelled (the timer always, the operation when the timer won).
 private final class Race<R: Sendable>: Sendable {
-    private let state = Mutex<(continuation: CheckedContinuation<R, any Error>?, cancel: (@Sendable () -> Void)?)>((nil, nil))
+    private struct State {
+        var continuation: CheckedContinuation<R, any Error>?
+        var cancelWork: (@Sendable () -> Void)?
+        var timer: Task<Void, any Error>?
+        var finished = false
+    }
+
+    private let state = Mutex(State())
 
     func start(_ continuation: CheckedContinuation<R, any Error>) {
         state.withLock { $0.continuation = continuation }
     }
 
-    func onTimeout(_ cancel: @escaping @Sendable () -> Void) {
-        state.withLock { $0.cancel = cancel }
+    func whenTimedOut(_ cancel: @escaping @Sendable () -> Void) {
+        state.withLock { $0.cancelWork = cancel }
+    }
+
+    func timer(_ timer: Task<Void, any Error>) {
+        let finished = state.withLock { state in
+            state.timer = timer
+            return state.finished
+        }
+        if finished { timer.cancel() }
     }
 
     func finish(_ result: Result<R, any Error>) {
-        let (continuation, cancel) = state.withLock { state in
-            defer { state = (nil, nil) }
-            return (state.continuation, state.cancel)
+        let (continuation, cancelWork, timer) = state.withLock { state in
+            defer { state = State(finished: true) }
+            return (state.continuation, state.cancelWork, state.timer)
         }
         guard let continuation else { return }
-        if case .failure(let error as PostgresStoreError) = result, error.code == .timeout { cancel?() }
+        timer?.cancel()
+        if case .failure(let error as PostgresStoreError) = result, error.code == .timeout { cancelWork?() }
         continuation.resume(with: result)
     }
 }
