@@ -28,6 +28,8 @@ public final class Keyring: Sendable {
     /// an unchanged file is read but not decoded again. (Not the file's inode and mtime: inode
     /// numbers are reused and mtimes are coarse, so a replaced keyring could pass for the old one.)
     private let cached: Mutex<(file: KeyringFile, digest: [UInt8])?>
+    /// Whether this object has looked for temporary copies a writer killed mid-write left.
+    private let sweptTemporaries = Mutex(false)
 
     /// A keyring at `path`, opened lazily on first use.
     ///
@@ -93,6 +95,7 @@ public final class Keyring: Sendable {
             throw VaultError(error)
         }
         defer { bytes.cleanse() }
+        removeStaleTemporariesOnce()
         let digest = try SHA256.hash(bytes)
         if let file = cached.withLock({ $0?.digest == digest ? $0?.file : nil }) {
             return file
@@ -147,6 +150,19 @@ public final class Keyring: Sendable {
         }
         let digest = try SHA256.hash(bytes)
         cached.withLock { $0 = (contents, digest) }
+    }
+
+    /// Removes the temporary copies of the keyring that a writer killed mid-write left (they may
+    /// hold keys since retired, or, after `passphrase remove`, keys in the clear), once per
+    /// object, at its first read (a folder listing; the lock only when there is one), and only
+    /// while no writer holds the keyring's lock (an in-flight writer's temporary file is its
+    /// own). A read-only folder is left as it is.
+    private func removeStaleTemporariesOnce() {
+        guard sweptTemporaries.withLock({ swept in defer { swept = true }; return !swept }) else { return }
+        guard !AtomicFile.temporaries(of: file).isEmpty else { return }  // the usual case: no lock taken
+        guard let lock = try? FileLock.acquireIfFree(lockFile: FileLock.lockPath(for: file)) else { return }
+        defer { lock.unlock() }
+        AtomicFile.removeStaleTemporaries(of: file)
     }
 
     private func lockFile() throws -> FileLock {

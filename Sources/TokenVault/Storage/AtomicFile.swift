@@ -87,20 +87,27 @@ package enum AtomicFile {
     /// Removes temporary files that a writer killed mid-write left beside `path`. Call it only
     /// while holding the file's lock, when no other writer can be using one.
     package static func removeStaleTemporaries(of path: String) {
+        for temporary in temporaries(of: path) { unlink(temporary) }
+    }
+
+    /// The temporary files `replace(_:with:)` makes for `path` that exist now (the prefix, then
+    /// hex digits: no other name).
+    package static func temporaries(of path: String) -> [String] {
         let (folder, name) = split(path)
-        guard let dir = opendir(folder) else { return }
+        guard let dir = opendir(folder) else { return [] }
         defer { closedir(dir) }
         let prefix = "." + name + ".tmp-"
+        var found: [String] = []
         while let entry = readdir(dir) {
             let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            // Only the names replace(_:with:) makes: the prefix, then hex digits.
             let suffix = entryName.utf8.dropFirst(prefix.utf8.count)
             if entryName.hasPrefix(prefix), !suffix.isEmpty, suffix.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
-                unlink(folder + "/" + entryName)
+                found.append(folder + "/" + entryName)
             }
         }
+        return found
     }
 
     /// The folder and file name of `path` (the folder is `.` for a bare name).

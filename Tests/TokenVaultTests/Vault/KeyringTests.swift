@@ -71,6 +71,23 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self).contains(created.id) == false)
     }
 
+    @Test func aTemporaryCopyLeftByAKilledWriterIsRemovedAtTheNextRead() throws {
+        let dir = try TemporaryDirectory()
+        let keyring = try Keyring.create(at: dir.file("vault.keys"))
+        let stale = dir.file(".vault.keys.tmp-0123abcd")
+        try Data(contentsOf: URL(fileURLWithPath: keyring.path)).write(to: URL(fileURLWithPath: stale))
+        let unrelated = dir.file(".vault.keys.tmp-notours")
+        _ = FileManager.default.createFile(atPath: unrelated, contents: Data())
+        // Not while a writer holds the lock: the file may be that writer's.
+        let writer = try #require(try FileLock.acquireIfFree(lockFile: dir.file("vault.keys.lock")))
+        _ = try Keyring(path: keyring.path).keys()
+        #expect(FileManager.default.fileExists(atPath: stale))
+        writer.unlock()
+        _ = try Keyring(path: keyring.path).keys()
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(FileManager.default.fileExists(atPath: unrelated))
+    }
+
     @Test func passphraseFileMustBeOwnerOnly() throws {
         let dir = try TemporaryDirectory()
         let file = dir.file("pass")
