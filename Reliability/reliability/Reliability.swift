@@ -113,7 +113,8 @@ struct Options {
             try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
             return work
         }
-        var template = Array((NSTemporaryDirectory() + "/reliability.XXXXXX").utf8CString)
+        let temporary = NSTemporaryDirectory().hasSuffix("/") ? NSTemporaryDirectory() : NSTemporaryDirectory() + "/"
+        var template = Array((temporary + "reliability.XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw UsageError("mkdtemp failed") }
         return String(cString: made)
     }
