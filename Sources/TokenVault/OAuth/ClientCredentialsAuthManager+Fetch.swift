@@ -58,6 +58,7 @@ extension ClientCredentialsAuthManager {
                 do {
                     let token = try TokenResponse.token(
                         status: response.status,
+                        contentType: response.firstHeader(named: "Content-Type"),
                         body: response.body,
                         receivedAt: clock.now,
                         defaultLifetime: defaultTokenLifetime

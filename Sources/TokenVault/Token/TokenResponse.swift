@@ -19,12 +19,19 @@ enum TokenResponse {
     ///   ``OAuthError/invalidTokenResponse(reason:)`` for anything else that is not a token.
     static func token(
         status: Int,
+        contentType: String? = nil,
         body: [UInt8],
         receivedAt: Date,
         defaultLifetime: TimeInterval
     ) throws(OAuthError) -> OAuthToken {
         switch status {
         case 200:
+            // RFC 6749 §5.1: the answer is application/json. A page of another type (a captive
+            // portal, a proxy's page) is not a token response, whatever its body parses as. No
+            // Content-Type at all is let through: the body's strict parse still decides.
+            if let contentType, !isJSON(contentType) {
+                throw .invalidTokenResponse(reason: "Content-Type is not application/json")
+            }
             return try parseToken(body, receivedAt: receivedAt, defaultLifetime: defaultLifetime)
         case 201...299:
             throw .invalidTokenResponse(reason: "HTTP \(status) instead of 200")
@@ -148,5 +155,16 @@ enum TokenResponse {
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte)
+    }
+}
+
+extension TokenResponse {
+    /// Whether a Content-Type value names JSON: `application/json` or a `+json` type, with any
+    /// parameters (`; charset=UTF-8`).
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 }

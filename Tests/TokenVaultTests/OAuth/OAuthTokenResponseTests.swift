@@ -15,6 +15,23 @@ import Testing
         )
     }
 
+    /// RFC 6749 §5.1: a 200 whose Content-Type is not JSON is no token response, even when its
+    /// body would parse (found by make reliability: a text/html page replaced the stored token).
+    @Test(arguments: ["text/html", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", "application/jsonp"])
+    func aTwoHundredOfAnotherContentTypeIsRefused(contentType: String) throws {
+        let body = Array(#"{"access_token":"A21AAF-x","token_type":"Bearer","expires_in":3600}"#.utf8)
+        #expect(throws: OAuthError.invalidTokenResponse(reason: "Content-Type is not application/json")) {
+            try TokenResponse.token(status: 200, contentType: contentType, body: body, receivedAt: receivedAt, defaultLifetime: 900)
+        }
+    }
+
+    @Test(arguments: [nil, "application/json", "Application/JSON;charset=UTF-8", "application/problem+json"] as [String?])
+    func jsonContentTypesAndNoneAreRead(contentType: String?) throws {
+        let body = Array(#"{"access_token":"A21AAF-x","token_type":"Bearer","expires_in":3600}"#.utf8)
+        let token = try TokenResponse.token(status: 200, contentType: contentType, body: body, receivedAt: receivedAt, defaultLifetime: 900)
+        #expect(token.accessToken == "A21AAF-x")
+    }
+
     @Test func parsesPayPalResponse() throws {
         let token = try parse(
             """
