@@ -47,6 +47,9 @@ extension VaultCLI {
             guard let entry = found.0 else {
                 throw VaultError.entryNotFound(name: name, path: found.1)
             }
+            guard !entry.token.accessToken.isEmpty else {  // an empty line would pass for a token in a pipeline
+                throw VaultError.malformed(path: found.1, reason: "entry '\(shown(name))' has an empty access token")
+            }
             guard !entry.token.isExpired(clockSkew: clockSkew) else {
                 printError("vaultcli: error: token '\(name)' expired at \(entry.token.expiresAt.iso8601)")
                 throw ExitStatus.tokenExpired

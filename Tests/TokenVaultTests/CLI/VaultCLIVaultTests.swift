@@ -73,6 +73,13 @@ import Testing
         let expired = try await cli.run(["token", "--name", "old"])
         #expect(expired.status == 3)
         #expect(expired.stdout.isEmpty)
+
+        // An empty access token (only a hand-sealed vault holds one) prints nothing and fails.
+        try store(OAuthToken(accessToken: "", expiresIn: 32400), as: "empty")
+        let empty = try await cli.run(["token", "--name", "empty"])
+        #expect(empty.status == 7)
+        #expect(empty.stdout.isEmpty)
+        #expect(try await cli.run(["remove", "--name", "empty"]).status == 0)
         #expect(try await cli.run(["token", "--name", "none"]).status == 2)
 
         let status = try await cli.run(["status", "--json"])
