@@ -232,14 +232,16 @@ public final class PostgresVault: Sendable {
     package func withRefreshLock<T>(entry: String, wait: Bool, _ body: () async throws -> T) async throws -> T? {
         try await prepare()
         let what = "taking the refresh lock of \(location(of: entry))"
+        // The longest the lock may take: a connection, then (waiting) the bound and a second.
+        let bound = operationTimeout + (wait ? refreshLockTimeout + .seconds(1) : .zero)
         let (outcomes, outcome) = AsyncStream<RefreshLockOutcome>.makeStream()
         let (releases, release) = AsyncStream<Never>.makeStream()
-        let holder = Task { [client, logger, name, refreshLockTimeout, operationTimeout] in
+        let holder = Task { [client, logger, name, refreshLockTimeout] in
             do {
                 try await client.withConnection { connection in
                     try await Self.lock(
                         on: connection, key: "tokenvault/\(name)/\(entry)", wait: wait,
-                        holdFor: refreshLockTimeout, statementTimeout: operationTimeout + (wait ? refreshLockTimeout + .seconds(1) : .zero),
+                        holdFor: refreshLockTimeout, statementTimeout: bound,
                         outcome: outcome, releases: releases, logger: logger)
                 }
             } catch {
@@ -247,8 +249,8 @@ public final class PostgresVault: Sendable {
             }
             outcome.finish()
         }
-        let timer = Task { [operationTimeout, refreshLockTimeout] in
-            try await Task.sleep(for: operationTimeout + (wait ? refreshLockTimeout + .seconds(1) : .zero))
+        let timer = Task {
+            try await Task.sleep(for: bound)
             outcome.yield(.timedOut)
         }
         defer {

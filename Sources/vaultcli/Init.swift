@@ -11,7 +11,6 @@ extension VaultCLI {
 
         func run() async throws {
             if options.isPostgres {
-                try options.validatePostgresURL()
                 let keyring = try options.openKeyring()
                 if try keyring.createIfMissing() { print("created keyring \(keyring.path)") }
                 let shown = try await options.withVault { vault in

@@ -27,12 +27,7 @@ extension VaultCLI {
             valueName: "id"))
         var key: String?
 
-        func validate() throws {
-            for vault in vaults where PostgresURL.isPostgresURL(vault) && URLComponents(string: vault)?.password != nil {
-                throw ValidationError(
-                    "--vault holds a password, which every user of this machine can read on the command line; put the URL in TOKENVAULT_VAULT, or the password in PGPASSWORD.")
-            }
-        }
+        func validate() throws { try refusePasswordsOnTheCommandLine(vaults) }
 
         func run() async throws {
             let vaultPaths = vaults.isEmpty ? [VaultOptions.defaultVaultPath] : vaults

@@ -57,19 +57,19 @@ extension VaultOptions {
     /// Whether the vault is in PostgreSQL.
     var isPostgres: Bool { PostgresURL.isPostgresURL(vaultPath) }
 
-    /// Refuses a `postgres://` URL with a password on the command line, where every user sees it.
-    func validatePostgresURL() throws {
-        if let vault, PostgresURL.isPostgresURL(vault), URLComponents(string: vault)?.password != nil {
-            throw ValidationError(
-                "--vault holds a password, which every user of this machine can read on the command line; put the URL in TOKENVAULT_VAULT, or the password in PGPASSWORD.")
-        }
-    }
-
     /// Runs `body` with the vault; for PostgreSQL, with a connection pool running meanwhile.
     func withVault<T: Sendable>(_ body: (VaultLocation) async throws -> T) async throws -> T {
-        try validatePostgresURL()
         guard isPostgres else { return try await body(.file(try openVault())) }
         return try await withPostgresVault(url: vaultPath, keyring: try openKeyring()) { try await body(.postgres($0, $1)) }
+    }
+}
+
+/// Refuses a `postgres://` URL among `vaults` (given with `--vault`) that holds a password: the
+/// command line is visible to every user of the machine.
+func refusePasswordsOnTheCommandLine(_ vaults: [String]) throws {
+    for vault in vaults where PostgresURL.isPostgresURL(vault) && URLComponents(string: vault)?.password != nil {
+        throw ValidationError(
+            "--vault holds a password, which every user of this machine can read on the command line; put the URL in TOKENVAULT_VAULT, or the password in PGPASSWORD.")
     }
 }
 

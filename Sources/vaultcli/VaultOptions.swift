@@ -12,6 +12,8 @@ struct VaultOptions: ParsableArguments {
     @OptionGroup var keyringOptions: KeyringOptions
 
     var vaultPath: String { vault ?? Self.defaultVaultPath }
+
+    func validate() throws { try refusePasswordsOnTheCommandLine(vault.map { [$0] } ?? []) }
     var keyringPath: String { keyringOptions.keyringPath }
 
     static var defaultVaultPath: String { ProcessInfo.processInfo.environment["TOKENVAULT_VAULT"] ?? "tokens.vault" }

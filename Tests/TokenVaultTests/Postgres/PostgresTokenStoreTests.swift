@@ -171,8 +171,11 @@ struct PostgresTokenStoreTests {
                 do {
                     // The running replica keeps its valid token; a new one with no token gets a typed error, not a hang.
                     #expect(try await running.token() == token)
-                    let fresh = manager(server, store: PostgresTokenStore(vault: vault, entry: "paypal"))
+                    let fresh = manager(server, store: PostgresTokenStore(vault: vault, entry: "paypal")) { failure in
+                        failures.withLock { $0.append(failure.operation) }
+                    }
                     await #expect(throws: PostgresStoreError.self) { try await fresh.token() }
+                    #expect(failures.withLock { $0 } == [.read])  // reported on the store's error channel too
                     let reader = try replica(0, password: password)
                     let offline = try await reader.run(tokenCommand(server, url: url, fetch: false))
                     #expect(offline.status == 12, "\(offline.stderr)")
