@@ -37,40 +37,26 @@ package final class FileLock {
 
     /// Takes the lock on the lock file `lockFile` itself, without blocking a Swift concurrency
     /// thread: when the lock is busy, the wait happens on a dedicated thread.
-    package static func acquire(lockFile: String) async throws(StorageError) -> FileLock {
+    ///
+    /// - Parameter timeout: The longest to wait (a stopped process keeps its `flock` for as long
+    ///   as it is stopped); the wait then polls, 1 ms at first, up to 50 ms between tries. `nil`
+    ///   waits as long as it takes.
+    /// - Throws: `StorageError.lockTimedOut` when the lock stayed taken for `timeout`.
+    package static func acquire(lockFile: String, timeout: Duration? = nil) async throws(StorageError) -> FileLock {
         let lock = try openLockFile(lockFile)
         if flock(lock.fd, LOCK_EX | LOCK_NB) == 0 { return lock }
         guard errno == EWOULDBLOCK || errno == EINTR else {
             throw .io(path: lock.path, operation: "flock", errno: errno)
         }
         let waiter = LockWaiter(fd: lock.fd)
-        let failure: Int32? = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: waiter.wait()) }
-        }
-        if let failure { throw .io(path: lock.path, operation: "flock", errno: failure) }
-        return lock
-    }
-
-    /// Takes the lock on the lock file `lockFile`, waiting at most `timeout` for another holder
-    /// (a stopped process keeps its `flock` for as long as it is stopped), without blocking a
-    /// Swift concurrency thread: the wait polls on a dedicated thread, 1 ms at first, then up to
-    /// 50 ms between tries.
-    /// - Throws: `StorageError.lockTimedOut` when the lock stayed taken.
-    package static func acquire(lockFile: String, timeout: Duration) async throws(StorageError) -> FileLock {
-        let lock = try openLockFile(lockFile)
-        if flock(lock.fd, LOCK_EX | LOCK_NB) == 0 { return lock }
-        guard errno == EWOULDBLOCK || errno == EINTR else {
-            throw .io(path: lock.path, operation: "flock", errno: errno)
-        }
-        let waiter = LockWaiter(fd: lock.fd)
-        let deadline = ContinuousClock.now + timeout
+        let deadline = timeout.map { ContinuousClock.now + $0 }
         let outcome: Int32? = await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: waiter.wait(until: deadline)) }
         }
         switch outcome {
         case nil: return lock
-        case EWOULDBLOCK?:
-            let parts = timeout.components
+        case EWOULDBLOCK?:  // only with a deadline: a blocking flock does not give up
+            let parts = (timeout ?? .zero).components
             throw .lockTimedOut(path: lock.path, seconds: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
         case let failure?: throw .io(path: lock.path, operation: "flock", errno: failure)
         }
@@ -131,15 +117,15 @@ package final class FileLock {
 private struct LockWaiter: Sendable {
     let fd: Int32
 
-    func wait() -> Int32? {
-        while flock(fd, LOCK_EX) != 0 {
-            if errno != EINTR { return errno }
+    /// Blocks in `flock` with no deadline, or tries until `deadline`: `nil` once locked,
+    /// `EWOULDBLOCK` when the lock stayed taken, another `errno` on failure.
+    func wait(until deadline: ContinuousClock.Instant?) -> Int32? {
+        guard let deadline else {
+            while flock(fd, LOCK_EX) != 0 {
+                if errno != EINTR { return errno }
+            }
+            return nil
         }
-        return nil
-    }
-
-    /// Tries until `deadline`; `EWOULDBLOCK` when the lock stayed taken.
-    func wait(until deadline: ContinuousClock.Instant) -> Int32? {
         var pause: UInt32 = 1000
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else { return errno }
