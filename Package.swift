@@ -141,6 +141,13 @@ let package = Package(
             dependencies: ["ExampleTokenServer"],
             path: "Reliability/reliability"
         ),
+        // libFuzzer targets for the vault, keyring and token-response parsers (make reliability
+        // builds them with -sanitize=fuzzer,address); a plain build replays files through them.
+        .executableTarget(
+            name: "fuzz",
+            dependencies: ["TokenVault"],
+            path: "Reliability/fuzz"
+        ),
         .testTarget(
             name: "TokenVaultTests",
             dependencies: [

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Error reasons name fields and JSON types only, never values, so an access token cannot leak
 /// into a message.
-enum TokenResponse {
+package enum TokenResponse {
     /// The token in a `200` response, or the error the response stands for.
     ///
     /// - Parameters:
@@ -17,7 +17,7 @@ enum TokenResponse {
     /// - Throws: ``OAuthError/tokenEndpoint(status:code:description:)`` for an RFC 6749 error
     ///   object in a 4xx response, ``OAuthError/httpStatus(_:)`` for other non-2xx responses,
     ///   ``OAuthError/invalidTokenResponse(reason:)`` for anything else that is not a token.
-    static func token(
+    package static func token(
         status: Int,
         contentType: String? = nil,
         body: [UInt8],

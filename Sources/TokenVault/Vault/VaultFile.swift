@@ -25,7 +25,7 @@ package enum VaultFile {
     }
 
     /// The header before the nonce: magic, version, key id.
-    static func headerPrefix(version: UInt8, keyID: String) -> [UInt8] {
+    package static func headerPrefix(version: UInt8, keyID: String) -> [UInt8] {
         magic + [version, UInt8(keyID.utf8.count)] + Array(keyID.utf8)
     }
 
