@@ -8,11 +8,13 @@ import Darwin
 #endif
 
 /// `make reliability`: drives real `vaultcli` processes through crashes, a hostile token
-/// endpoint, a concurrent soak with rotation, tampered and hostile files, and scans every
+/// endpoint, a concurrent soak with rotation, tampered and hostile files, runs the libFuzzer
+/// targets and the test suite under AddressSanitizer and ThreadSanitizer, and scans every
 /// command's output for secrets; ends with one summary table. Exit status 1 when any check failed.
 ///
 /// ```sh
-/// reliability --vaultcli .build/release/vaultcli [--quick] [--only crash,hostile,soak,tamper,files,leaks] [--work DIR]
+/// reliability --vaultcli .build/debug/vaultcli --fuzzer .build-fuzz/debug/fuzz --corpus Reliability/corpus \
+///     --test-script scripts/test.sh [--quick] [--only crash,hostile,...] [--work DIR]
 /// ```
 @main
 struct Reliability {
@@ -58,6 +60,19 @@ struct Reliability {
         if options.runs("files") {
             timed { HostileFiles(runner: runner, root: work, secrets: secrets).run() }
         }
+        if options.runs("fuzz") {
+            timed { FuzzCheck(fuzzer: options.fuzzer, corpus: options.corpus, root: work, runs: options.quick ? 20_000 : 500_000).run() }
+        }
+        // The sanitized suites take tens of minutes each (a build of their own, then every test
+        // several times slower): the full run only.
+        for (check, sanitizer) in [("asan", SanitizerCheck.Sanitizer.address), ("tsan", .thread)] where options.runs(check) {
+            if options.quick && options.only == nil {
+                say("  \(sanitizer.checkName): skipped in the QUICK run (--only \(check) runs it)")
+                continue
+            }
+            say("  \(sanitizer.checkName): building and running (tens of minutes)")
+            timed { SanitizerCheck(sanitizer: sanitizer, testScript: options.testScript).run() }
+        }
         if options.runs("leaks") {
             timed { SecretLeakScan(ledger: ledger, secrets: secrets).run() }
         }
@@ -78,12 +93,15 @@ struct Reliability {
 /// The harness's command line.
 struct Options {
     var vaultcli = ""
+    var fuzzer = ""
+    var corpus = "Reliability/corpus"
+    var testScript = "scripts/test.sh"
     var quick = ProcessInfo.processInfo.environment["QUICK"].map { $0 == "1" } ?? false
     var only: Set<String>?
     var work: String?
     var keepWork = false
 
-    static let checks = ["crash", "hostile", "soak", "tamper", "files", "leaks"]
+    static let checks = ["crash", "hostile", "soak", "tamper", "files", "fuzz", "asan", "tsan", "leaks"]
 
     static func parse(_ arguments: ArraySlice<String>) throws -> Options {
         var options = Options()
@@ -91,17 +109,25 @@ struct Options {
         while let argument = iterator.next() {
             switch argument {
             case "--vaultcli": options.vaultcli = iterator.next() ?? ""
+            case "--fuzzer": options.fuzzer = iterator.next() ?? ""
+            case "--corpus": options.corpus = iterator.next() ?? ""
+            case "--test-script": options.testScript = iterator.next() ?? ""
             case "--quick": options.quick = true
             case "--only": options.only = Set((iterator.next() ?? "").split(separator: ",").map(String.init))
             case "--work": options.work = iterator.next()
             case "--keep-work": options.keepWork = true
-            default: throw UsageError("unknown argument \(argument); usage: reliability --vaultcli PATH [--quick] [--only \(checks.joined(separator: ","))] [--work DIR] [--keep-work]")
+            default:
+                throw UsageError(
+                    "unknown argument \(argument); usage: reliability --vaultcli PATH [--fuzzer PATH] [--corpus DIR] [--test-script PATH] [--quick] [--only \(checks.joined(separator: ","))] [--work DIR] [--keep-work]")
             }
         }
         guard !options.vaultcli.isEmpty, FileManager.default.isExecutableFile(atPath: options.vaultcli) else {
             throw UsageError("give the built vaultcli with --vaultcli PATH")
         }
         if let unknown = options.only?.subtracting(checks).first { throw UsageError("unknown check \(unknown)") }
+        if options.runs("fuzz"), !FileManager.default.isExecutableFile(atPath: options.fuzzer) {
+            throw UsageError("give the libFuzzer build of Reliability/fuzz with --fuzzer PATH (or leave out the fuzz check)")
+        }
         return options
     }
 

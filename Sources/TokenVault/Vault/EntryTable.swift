@@ -327,8 +327,14 @@ private struct RecordReader {
         return Int64(bitPattern: high << 32 | low)
     }
 
+    /// A date as the writer stores it: whole milliseconds within ±2^53, the range it clamps to
+    /// (found by the vault fuzz target: a date beyond it read back as another date).
     private mutating func date() throws -> Date {
-        Date(timeIntervalSince1970: Double(try int64()) / 1000)
+        let milliseconds = try int64()
+        guard milliseconds.magnitude <= Date.millisecondsLimit else {
+            throw VaultError.malformed(path: path, reason: "entry record has a date out of range")
+        }
+        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 }
 
@@ -342,8 +348,10 @@ extension UnsafeRawBufferPointer {
 extension Date {
     /// Whole milliseconds since 1970, as format 2 stores dates; a date beyond ±2^53 ms (about
     /// 285,000 years) is clamped to it rather than trapping.
+    fileprivate static let millisecondsLimit: UInt64 = 1 << 53
+
     fileprivate var milliseconds: Int64 {
-        let limit = 9_007_199_254_740_992.0
+        let limit = Double(Self.millisecondsLimit)
         let value = (timeIntervalSince1970 * 1000).rounded()
         return value.isNaN ? 0 : Int64(min(max(value, -limit), limit))
     }

@@ -12,6 +12,10 @@ enum TestPostgres {
     /// Whether the tests run under the test command, which starts the cluster.
     static var isAvailable: Bool { directory != nil }
 
+    /// The bound on one operation: 10 s, or 60 s when `TOKENVAULT_TEST_SLOW` is set (the suite
+    /// under a sanitizer, which runs everything several times slower).
+    static let operationTimeout: Duration = ProcessInfo.processInfo.environment["TOKENVAULT_TEST_SLOW"] == nil ? .seconds(10) : .seconds(60)
+
     /// The cluster's URL, password included, for the vault `vault` with extra parameters.
     static func url(vault: String, parameters: String = "") throws -> String {
         let base = try String(contentsOfFile: directory! + "/url", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -45,7 +49,7 @@ enum TestPostgres {
     /// Runs `body` with a vault in the cluster, its own connection pool running meanwhile.
     @discardableResult
     static func withVault<T: Sendable>(
-        name: String, keyring: Keyring, operationTimeout: Duration = .seconds(10), refreshLockTimeout: Duration = .seconds(90),
+        name: String, keyring: Keyring, operationTimeout: Duration = TestPostgres.operationTimeout, refreshLockTimeout: Duration = .seconds(90),
         _ body: (PostgresVault) async throws -> T
     ) async throws -> T {
         let location = try PostgresURL(try url(vault: name))

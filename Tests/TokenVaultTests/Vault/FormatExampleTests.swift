@@ -229,6 +229,26 @@ import Testing
         }
     }
 
+    /// Found by the vault fuzz target: a date beyond the ±2^53 ms the writer clamps to was read
+    /// as some other date, so the entry changed when it was next written.
+    @Test func v2DatesOutsideWhatTheWriterWritesAreMalformed() throws {
+        var entry = Self.expectedEntry
+        entry.storedAt = Date(timeIntervalSince1970: Double(0x0011_2233_4455_6677) / 1000)
+        var bytes = EntryTable.encode(["paypal": entry])
+        let marker: [UInt8] = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77]
+        let at = try #require((0...(bytes.count - 8)).first { Array(bytes[$0..<($0 + 8)]) == marker })
+        #expect(try EntryTable(plaintext: bytes, path: "v").entry(named: "paypal") == entry)
+
+        bytes[at] = 0x7f
+        #expect(throws: VaultError.malformed(path: "v", reason: "entry record has a date out of range")) {
+            try EntryTable(plaintext: bytes, path: "v").entry(named: "paypal")
+        }
+        // What the writer makes of a date beyond the bound reads back: the bound.
+        entry.storedAt = Date(timeIntervalSince1970: 1e15)
+        let clamped = try EntryTable(plaintext: EntryTable.encode(["paypal": entry]), path: "v").entry(named: "paypal")
+        #expect(clamped?.storedAt.timeIntervalSince1970 == Double(1 << 53) / 1000)
+    }
+
     @Test func v2VaultIsTheTableSealedWithXAES256GCM() throws {
         let bytes = try Self.hexExample("v2-vault-hex")
         let table = try Self.hexExample("v2-table-hex")
