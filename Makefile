@@ -27,8 +27,9 @@ bench: deps
 	$(SWIFT) build -c release --product vaultcli
 	"$$($(SWIFT) build -c release --show-bin-path)/benchmark" $(ARGS)
 
-# Crash injection, a hostile token endpoint, an 8-process soak with rotation, the tamper sweep and
-# a secret-leak scan, through real vaultcli processes; one summary table (QUICK=1: the short run).
+# Crash injection, a hostile token endpoint, an 8-process soak with rotation, the tamper sweep,
+# libFuzzer targets, the test suite under ASan and TSan, and a secret-leak scan; one summary table
+# (QUICK=1: the short run).
 .PHONY: reliability
 reliability: deps
 	./scripts/reliability.sh $(ARGS)

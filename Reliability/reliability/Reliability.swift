@@ -85,8 +85,13 @@ struct Reliability {
         }
         say("")
         say(SummaryTable.render(rows))
-        if !options.keepWork { try? FileManager.default.removeItem(atPath: work) }
-        exit(rows.contains { $0.failures > 0 || $0.dataLost > 0 } ? 1 : 0)
+        let failed = rows.contains { $0.failures > 0 || $0.dataLost > 0 }
+        if failed || options.keepWork {
+            say("work folder kept (vaults, fuzz inputs that failed): \(work)")
+        } else {
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        exit(failed ? 1 : 0)
     }
 }
 
