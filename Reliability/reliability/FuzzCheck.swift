@@ -44,7 +44,9 @@ struct FuzzCheck {
             summary.cases += executions
             let grown = ((try? FileManager.default.contentsOfDirectory(atPath: folder).count) ?? seeds) - seeds
             let coverage = Self.lastMatch(of: #"cov: (\d+)"#, in: log).map { "\($0) edges" } ?? "no coverage reported"
-            summary.notes.append("\(target): \(executions) executions in \(Int(result.seconds)) s, \(coverage), corpus \(seeds) seeds + \(grown) found")
+            let seed = Self.lastMatch(of: #"INFO: Seed: (\d+)"#, in: log) ?? "?"
+            summary.notes.append(
+                "\(target): \(executions) executions in \(Int(result.seconds)) s, \(coverage), corpus \(seeds) seeds + \(grown) found (-seed=\(seed))")
             if !result.succeeded || executions < runs {
                 let reason = log.split(separator: "\n").first { $0.contains("ERROR") || $0.contains("fuzz rule broken") || $0.contains("deadly signal") }
                 summary.fail("\(target): \(result.outcome) after \(executions) executions: \(reason.map(String.init) ?? "see \(artifacts)*")")

@@ -72,7 +72,10 @@ package struct EntryTable: Sendable {
                 guard let text = String(validating: name, as: UTF8.self) else {
                     throw VaultError.malformed(path: path, reason: "entry name is not UTF-8")
                 }
-                entries[text] = try reader.entry()
+                // Distinct bytes can still be equal Strings (canonical equivalence: "é", "e\u{301}").
+                guard entries.updateValue(try reader.entry(), forKey: text) == nil else {
+                    throw VaultError.malformed(path: path, reason: "entry names repeated or out of order")
+                }
             }
             return entries
         }
@@ -327,11 +330,12 @@ private struct RecordReader {
         return Int64(bitPattern: high << 32 | low)
     }
 
-    /// A date as the writer stores it: whole milliseconds within ±2^53, the range it clamps to
-    /// (found by the vault fuzz target: a date beyond it read back as another date).
+    /// A date as the writer stores it: whole milliseconds from year 1 to year 9999, the range it
+    /// clamps to, where every millisecond survives the trip through `Date` (found by the vault
+    /// fuzz target: a date near ±2^53 ms read back as another date).
     private mutating func date() throws -> Date {
         let milliseconds = try int64()
-        guard milliseconds.magnitude <= Date.millisecondsLimit else {
+        guard Date.millisecondsRange.contains(milliseconds) else {
             throw VaultError.malformed(path: path, reason: "entry record has a date out of range")
         }
         return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
@@ -348,11 +352,13 @@ extension UnsafeRawBufferPointer {
 extension Date {
     /// Whole milliseconds since 1970, as format 2 stores dates; a date beyond ±2^53 ms (about
     /// 285,000 years) is clamped to it rather than trapping.
-    fileprivate static let millisecondsLimit: UInt64 = 1 << 53
+    /// 0001-01-01T00:00:00.000Z through 9999-12-31T23:59:59.999Z.
+    fileprivate static let millisecondsRange: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
 
     fileprivate var milliseconds: Int64 {
-        let limit = Double(Self.millisecondsLimit)
         let value = (timeIntervalSince1970 * 1000).rounded()
-        return value.isNaN ? 0 : Int64(min(max(value, -limit), limit))
+        guard !value.isNaN else { return 0 }
+        let range = Self.millisecondsRange
+        return Int64(min(max(value, Double(range.lowerBound)), Double(range.upperBound)))
     }
 }

@@ -229,24 +229,32 @@ import Testing
         }
     }
 
-    /// Found by the vault fuzz target: a date beyond the ±2^53 ms the writer clamps to was read
-    /// as some other date, so the entry changed when it was next written.
+    /// Found by the vault fuzz target: a date beyond what the writer writes (years 1 to 9999) was
+    /// read as some other date, so the entry changed when it was next written.
     @Test func v2DatesOutsideWhatTheWriterWritesAreMalformed() throws {
         var entry = Self.expectedEntry
-        entry.storedAt = Date(timeIntervalSince1970: Double(0x0011_2233_4455_6677) / 1000)
+        entry.storedAt = Date(timeIntervalSince1970: Double(0x0000_2233_4455_6677) / 1000)
         var bytes = EntryTable.encode(["paypal": entry])
-        let marker: [UInt8] = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77]
+        let marker: [UInt8] = [0x00, 0x00, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77]
         let at = try #require((0...(bytes.count - 8)).first { Array(bytes[$0..<($0 + 8)]) == marker })
         #expect(try EntryTable(plaintext: bytes, path: "v").entry(named: "paypal") == entry)
 
-        bytes[at] = 0x7f
+        bytes[at + 1] = 0xe6  // 0x00e6223344556677 ms: far beyond year 9999
         #expect(throws: VaultError.malformed(path: "v", reason: "entry record has a date out of range")) {
             try EntryTable(plaintext: bytes, path: "v").entry(named: "paypal")
         }
-        // What the writer makes of a date beyond the bound reads back: the bound.
+        // What the writer makes of a date beyond the bound reads back: the bound, 9999-12-31T23:59:59.999Z.
         entry.storedAt = Date(timeIntervalSince1970: 1e15)
         let clamped = try EntryTable(plaintext: EntryTable.encode(["paypal": entry]), path: "v").entry(named: "paypal")
-        #expect(clamped?.storedAt.timeIntervalSince1970 == Double(1 << 53) / 1000)
+        #expect(clamped?.storedAt.timeIntervalSince1970 == 253_402_300_799.999)
+        // Every millisecond of the range survives a rewrite, the ends included.
+        for milliseconds: Int64 in [-62_135_596_800_000, -1, 0, 1, 253_402_300_799_998, 253_402_300_799_999] {
+            entry.storedAt = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            let first = try #require(try EntryTable(plaintext: EntryTable.encode(["e": entry]), path: "v").entry(named: "e"))
+            let second = try EntryTable(plaintext: EntryTable.encode(["e": first]), path: "v").entry(named: "e")
+            #expect(second == first)
+            #expect((first.storedAt.timeIntervalSince1970 * 1000).rounded() == Double(milliseconds))
+        }
     }
 
     @Test func v2VaultIsTheTableSealedWithXAES256GCM() throws {
