@@ -71,7 +71,7 @@ struct Reliability {
                 continue
             }
             say("  \(sanitizer.checkName): building and running (tens of minutes)")
-            timed { SanitizerCheck(sanitizer: sanitizer, testScript: options.testScript).run() }
+            timed { SanitizerCheck(sanitizer: sanitizer, testScript: options.testScript, root: work).run() }
         }
         if options.runs("leaks") {
             timed { SecretLeakScan(ledger: ledger, secrets: secrets).run() }
