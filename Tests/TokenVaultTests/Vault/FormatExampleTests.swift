@@ -257,6 +257,18 @@ import Testing
         }
     }
 
+    /// Two names of distinct bytes that are equal Strings (combining marks in either order) were
+    /// one dictionary key: one entry hid the other. Such a table is refused.
+    @Test func v2NamesEqualUnderCanonicalEquivalenceAreRepeatedNames() throws {
+        var bytes = EntryTable.encode(["a\u{301}\u{327}": Self.expectedEntry, "b\u{301}\u{327}": Self.expectedEntry])
+        let second: [UInt8] = Array("b\u{301}\u{327}".utf8)
+        let at = try #require((0...(bytes.count - second.count)).first { Array(bytes[$0..<($0 + second.count)]) == second })
+        bytes.replaceSubrange(at..<(at + second.count), with: Array("a\u{327}\u{301}".utf8))  // same length, sorts after
+        #expect(throws: VaultError.malformed(path: "v", reason: "entry names repeated or out of order")) {
+            try EntryTable(plaintext: bytes, path: "v").allEntries()
+        }
+    }
+
     @Test func v2VaultIsTheTableSealedWithXAES256GCM() throws {
         let bytes = try Self.hexExample("v2-vault-hex")
         let table = try Self.hexExample("v2-table-hex")
