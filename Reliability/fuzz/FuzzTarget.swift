@@ -1,5 +1,6 @@
 /// The parsers `make reliability` fuzzes with libFuzzer: each takes any bytes, must never crash,
-/// and checks what it parsed against an independent statement of the format's rules.
+/// and checks rules on what it parsed (round trips through the writer, and for tokens an
+/// independent statement of RFC 6749 and RFC 6750).
 enum FuzzTarget: String, CaseIterable, Sendable {
     /// `VaultFile.open` and the entry table (docs/FORMAT.md), format 1 and 2.
     case vault

@@ -44,8 +44,7 @@ enum KeyringFuzz {
     /// An unprotected format-2 keyring holding `keyList`: header, length, list, SHA-256 of all that.
     static func unprotectedFile(keyList: [UInt8]) -> [UInt8] {
         var file = KeyringFile.magic + [KeyringFile.formatVersion, 0]
-        let length = UInt32(keyList.count)
-        file += [UInt8(length >> 24), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)]
+        file.appendBigEndian(UInt32(keyList.count))
         file += keyList
         file += try! SHA256.hash(file)
         return file

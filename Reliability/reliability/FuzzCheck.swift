@@ -21,14 +21,15 @@ struct FuzzCheck {
     func run() -> CheckSummary {
         var summary = CheckSummary(name: Self.name, unit: "executions (\(Self.targets.count) targets)")
         let runner = CommandRunner(executable: fuzzer, ledger: OutputLedger())
+        for folder in ["/fuzz-corpus", "/fuzz-artifacts"] {
+            try? FileManager.default.createDirectory(atPath: root + folder, withIntermediateDirectories: true)
+        }
         for target in Self.targets {
             // A copy: the run adds the inputs it finds interesting; the repo's corpus stays as it is.
             let folder = root + "/fuzz-corpus/" + target
             let artifacts = root + "/fuzz-artifacts/" + target + "-"
-            try? FileManager.default.createDirectory(atPath: root + "/fuzz-artifacts", withIntermediateDirectories: true)
             try? FileManager.default.removeItem(atPath: folder)
             do {
-                try FileManager.default.createDirectory(atPath: root + "/fuzz-corpus", withIntermediateDirectories: true)
                 try FileManager.default.copyItem(atPath: corpus + "/" + target, toPath: folder)
             } catch {
                 summary.fail("\(target): cannot copy the corpus from \(corpus): \(error)")
