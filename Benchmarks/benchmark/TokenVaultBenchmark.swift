@@ -99,6 +99,41 @@ struct TokenVaultBenchmark {
                     consume(try await restarted.authorizationHeader().utf8.count)
                 }),
             ]
+            // Where a one-entry update's time goes, each part alone: warm (called back to back)
+            // and cold (each call after a durable replace, as in an update, where the caches
+            // went cold while fsync waited).
+            let sideFile = work.file("breakdown.side")
+            let vaultBytes = Floors.read(oneEntry.path)
+            let table = try oneEntry.open().table
+            let primary = try oneEntry.keyring.load().primary
+            var plaintext = try table.applying([:])
+            defer { plaintext.cleanse() }
+            var counter = 0
+            let updateParts: [(String, () throws -> Void)] = [
+                ("lock and unlock", { try FileLock.acquire(for: oneEntry.file).unlock() }),
+                ("vault unchanged (stat)", { consume(try oneEntry.open().formatVersion) }),
+                ("keyring unchanged (stat)", { consume(try oneEntry.keyring.load().keys.count) }),
+                ("token and entry", {
+                    counter += 1
+                    consume(VaultEntry(token: OAuthToken(accessToken: "A21AA-\(counter)", expiresIn: 32400)).token.accessToken.utf8.count)
+                }),
+                ("encode", {
+                    counter += 1
+                    var encoded = try table.applying(["paypal": VaultEntry(token: OAuthToken(accessToken: "A21AA-\(counter)", expiresIn: 32400))])
+                    consume(encoded.count)
+                    encoded.cleanse()
+                }),
+                ("seal", { consume(try VaultFile.seal(plaintext, keyID: primary.id, key: primary.key).count) }),
+                ("  nonce (RAND_bytes)", { consume(try SecureRandom.bytes(count: XAES256GCM.nonceByteCount).count) }),
+                ("  key derivation (CMAC)", { consume(try XAES256GCM.deriveKey(key: primary.key, nonce: [UInt8](repeating: 1, count: 24)).gcmNonce.count) }),
+                ("  AES-256-GCM", { consume(try AESGCM.seal(plaintext, using: primary.key, nonce: [UInt8](repeating: 1, count: 12)).tag.count) }),
+                ("decode table", { consume(try EntryTable(plaintext: plaintext, path: "x").count) }),
+            ]
+            for (name, part) in updateParts {
+                let warm = try await sampled(2_000, part, floor: {})
+                let cold = try await sampled(300, part, floor: { try AtomicFile.replace(sideFile, with: vaultBytes) })
+                FileHandle.standardError.write(Data("breakdown: update: \(name): \(Int(warm.medianNs)) ns warm, \(Int(cold.medianNs)) ns cold\n".utf8))
+            }
             for (name, part) in parts {
                 let m = try await sampled(2_000, part, floor: {})
                 FileHandle.standardError.write(Data("breakdown: \(name): \(Int(m.medianNs)) ns\n".utf8))

@@ -41,7 +41,7 @@ package enum AESGCM {
 
         let context = try CipherContext()
         try key.withUnsafeBytes { keyBytes in
-            try check(EVP_EncryptInit_ex(context.pointer, EVP_aes_256_gcm(), nil, keyBytes.baseAddress, nonce))
+            try check(EVP_EncryptInit_ex(context.pointer, try cipher(), nil, keyBytes.baseAddress, nonce))
         }
         var outLength: Int32 = 0
         if !aad.isEmpty {
@@ -78,7 +78,7 @@ package enum AESGCM {
 
         let context = try CipherContext()
         try key.withUnsafeBytes { keyBytes in
-            try check(EVP_DecryptInit_ex(context.pointer, EVP_aes_256_gcm(), nil, keyBytes.baseAddress, box.nonce))
+            try check(EVP_DecryptInit_ex(context.pointer, try cipher(), nil, keyBytes.baseAddress, box.nonce))
         }
         var outLength: Int32 = 0
         if !aad.isEmpty {
@@ -110,6 +110,16 @@ package enum AESGCM {
             throw error
         }
         return plaintext
+    }
+
+    /// OpenSSL's AES-256-GCM, fetched once: `EVP_aes_256_gcm()` would be looked up among the
+    /// providers at every seal and open (OpenSSL 3's implicit fetch), which costs more than
+    /// sealing a small message. `EVP_CIPHER` objects are immutable and may be shared between threads.
+    nonisolated(unsafe) private static let fetched: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil)
+
+    private static func cipher() throws -> OpaquePointer {
+        guard let fetched else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
+        return fetched
     }
 
     private static func check(_ result: Int32) throws {

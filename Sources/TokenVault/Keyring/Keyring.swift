@@ -24,10 +24,9 @@ public final class Keyring: Sendable {
     let passphrase: Passphrase?
     /// The keyring as last read or written, so that vault reads need no disk access for keys
     /// they already know; reloaded when a vault names an unknown key id.
-    /// With the SHA-256 of its file (never the bytes: they may hold keys in the clear), so that
-    /// an unchanged file is read but not decoded again. (Not the file's inode and mtime: inode
-    /// numbers are reused and mtimes are coarse, so a replaced keyring could pass for the old one.)
-    private let cached: Mutex<(file: KeyringFile, digest: [UInt8])?>
+    /// With its file held open (never its bytes: they may hold keys in the clear), so that a
+    /// load while the file is unchanged costs one `stat`, not a read and a decode.
+    private let cached: Mutex<(file: KeyringFile, stamp: FileStamp)?>
     /// Whether this object has looked for temporary copies a writer killed mid-write left.
     private let sweptTemporaries = Mutex(false)
 
@@ -86,9 +85,14 @@ public final class Keyring: Sendable {
     /// Reads the keyring from disk.
     /// - Throws: ``VaultError``; a missing file is reported as a missing keyring, with the fix.
     package func load() throws -> KeyringFile {
+        let previous = cached.withLock { $0 }
+        if let previous, previous.stamp.isCurrent(at: file) {
+            return previous.file
+        }
         var bytes: [UInt8]
+        let stamp: FileStamp
         do {
-            bytes = try AtomicFile.read(file, maxBytes: KeyringFile.maxBytes, keyMaterial: true)
+            (bytes, stamp) = try AtomicFile.readStamped(file, maxBytes: KeyringFile.maxBytes, keyMaterial: true)
         } catch .notFound {
             throw VaultError.keyringNotFound(path: path)
         } catch {
@@ -96,13 +100,8 @@ public final class Keyring: Sendable {
         }
         defer { bytes.cleanse() }
         removeStaleTemporariesOnce()
-        let digest = try SHA256.hash(bytes)
-        if let file = cached.withLock({ $0?.digest == digest ? $0?.file : nil }) {
-            return file
-        }
-        let previous = cached.withLock { $0?.file }
         let file = try KeyringFile.decode(bytes, path: path) { scrypt, salt in
-            if case .passphrase(let known, let knownSalt, let key) = previous?.protection, known == scrypt, knownSalt == salt {
+            if case .passphrase(let known, let knownSalt, let key) = previous?.file.protection, known == scrypt, knownSalt == salt {
                 return key
             }
             return try passphrase?.withBytes { try scrypt.deriveKey(passphrase: $0, salt: salt) }
@@ -112,7 +111,7 @@ public final class Keyring: Sendable {
         if passphrase != nil, case .none = file.protection {
             throw VaultError.keyringNotProtected(path: path)
         }
-        cached.withLock { $0 = (file, digest) }
+        cached.withLock { $0 = (file, stamp) }
         return file
     }
 
@@ -144,12 +143,11 @@ public final class Keyring: Sendable {
     private func write(_ contents: KeyringFile) throws {
         var bytes = try contents.encoded()
         defer { bytes.cleanse() }
-        try storage { () throws(StorageError) in
+        let stamp = try storage { () throws(StorageError) in
             AtomicFile.removeStaleTemporaries(of: file)
-            try AtomicFile.replace(file, with: bytes)
+            return try AtomicFile.replace(file, with: bytes)
         }
-        let digest = try SHA256.hash(bytes)
-        cached.withLock { $0 = (contents, digest) }
+        cached.withLock { $0 = (contents, stamp) }
     }
 
     /// Removes the temporary copies of the keyring that a writer killed mid-write left (they may

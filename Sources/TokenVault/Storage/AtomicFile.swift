@@ -21,13 +21,25 @@ package enum AtomicFile {
     /// - Throws: `StorageError.notFound` when there is no file, `.notRegularFile` or `.tooLarge`
     ///   for such a file, `StorageError.io` otherwise.
     package static func read(_ path: String, maxBytes: Int, keyMaterial: Bool = false) throws(StorageError) -> [UInt8] {
+        try readStamped(path, maxBytes: maxBytes, keyMaterial: keyMaterial).bytes
+    }
+
+    /// ``read(_:maxBytes:keyMaterial:)``, also returning the file held open with its status, so
+    /// that a later read can tell from one `stat` that the path still names the same bytes.
+    package static func readStamped(
+        _ path: String, maxBytes: Int, keyMaterial: Bool = false
+    ) throws(StorageError) -> (bytes: [UInt8], stamp: FileStamp) {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw errno == ENOENT ? .notFound(path: path) : .io(path: path, operation: "open", errno: errno)
         }
-        defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .io(path: path, operation: "fstat", errno: errno) }
+        guard fstat(fd, &info) == 0 else {
+            let failure = errno
+            close(fd)
+            throw .io(path: path, operation: "fstat", errno: failure)
+        }
+        let stamp = FileStamp(descriptor: fd, info: info)  // closes fd when released
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .notRegularFile(path: path) }
         // Checked on the open descriptor, so a file swapped in after a check cannot be read.
         if keyMaterial { try FilePermissions.requireKeyMaterial(info, path: path) }
@@ -49,7 +61,7 @@ package enum AtomicFile {
             count += n
         }
         bytes.removeLast(bytes.count - count)
-        return bytes
+        return (bytes, stamp)
     }
 
     /// The file `path` names: when `path` is a symbolic link to an existing file, that file
@@ -64,7 +76,10 @@ package enum AtomicFile {
     }
 
     /// Atomically and durably replaces (or creates) `path` with `bytes`, mode `0600`.
-    package static func replace(_ path: String, with bytes: [UInt8]) throws(StorageError) {
+    ///
+    /// - Returns: The new file, held open with its status once in place.
+    @discardableResult
+    package static func replace(_ path: String, with bytes: [UInt8]) throws(StorageError) -> FileStamp {
         let (folder, name) = split(path)
         let temporary = folder + "/." + name + ".tmp-" + randomSuffix()
         // Created 0600: the umask can only clear bits, so the file is owner-only from its first byte.
@@ -72,16 +87,19 @@ package enum AtomicFile {
         guard fd >= 0 else { throw .io(path: temporary, operation: "create", errno: errno) }
         var renamed = false
         defer { if !renamed { unlink(temporary) } }
-        do {
-            defer { close(fd) }
-            try writeAll(fd, bytes, path: temporary)
-            guard fsync(fd) == 0 else { throw StorageError.io(path: temporary, operation: "fsync", errno: errno) }
-        }
+        var closeOnExit = true
+        defer { if closeOnExit { close(fd) } }
+        try writeAll(fd, bytes, path: temporary)
+        guard fsync(fd) == 0 else { throw .io(path: temporary, operation: "fsync", errno: errno) }
         CrashPoint.hit(.afterTempFsync)
         guard rename(temporary, path) == 0 else { throw .io(path: path, operation: "rename", errno: errno) }
         renamed = true
         CrashPoint.hit(.afterRename)
         try syncFolder(folder)
+        var info = stat()  // after the rename, which changes the file's ctime
+        guard fstat(fd, &info) == 0 else { throw .io(path: path, operation: "fstat", errno: errno) }
+        closeOnExit = false
+        return FileStamp(descriptor: fd, info: info)
     }
 
     /// Removes temporary files that a writer killed mid-write left beside `path`. Call it only

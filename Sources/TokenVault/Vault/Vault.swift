@@ -24,9 +24,10 @@ public final class Vault: Sendable {
     package let file: String
     /// The keyring holding the keys that seal it.
     public let keyring: Keyring
-    /// The bytes last read or written and what they hold, so that reading an unchanged file
-    /// again (a write's read-modify-write after a read) costs a read and a compare, not a decrypt.
-    private let lastOpened: Mutex<(bytes: [UInt8], opened: VaultFile.Opened)?>
+    /// The file last read or written, held open, and what it holds, so that opening it again
+    /// while it is unchanged (a write's read-modify-write after a read or a write) costs one
+    /// `stat`, not a read and a decrypt.
+    private let lastOpened: Mutex<(stamp: FileStamp, opened: VaultFile.Opened)?>
     /// Whether this object has removed the temporary files a writer killed mid-write left; once
     /// is enough (at the first write), not a folder scan at every write.
     private let sweptTemporaries = Mutex(false)
@@ -161,12 +162,12 @@ public final class Vault: Sendable {
     }
 
     private func openOnce() throws -> VaultFile.Opened {
-        let bytes = try storage { () throws(StorageError) in try AtomicFile.read(file, maxBytes: VaultFile.maxBytes) }
-        if let opened = lastOpened.withLock({ $0.flatMap { sameBytes($0.bytes, bytes) ? $0.opened : nil } }) {
-            return opened
+        if let last = lastOpened.withLock({ $0 }), last.stamp.isCurrent(at: file) {
+            return last.opened
         }
+        let (bytes, stamp) = try storage { () throws(StorageError) in try AtomicFile.readStamped(file, maxBytes: VaultFile.maxBytes) }
         let opened = try VaultFile.open(bytes, path: path, keyringPath: keyring.path) { try keyring.key(id: $0) }
-        lastOpened.withLock { $0 = (bytes, opened) }
+        lastOpened.withLock { $0 = (stamp, opened) }
         return opened
     }
 
@@ -180,14 +181,14 @@ public final class Vault: Sendable {
         let primary = try keyring.load().primary
         var plaintext = try entries.encoded()
         defer { plaintext.cleanse() }
-        let bytes = try VaultFile.seal(plaintext, keyID: primary.id, key: primary.key)  // ciphertext: kept for the next read
+        let bytes = try VaultFile.seal(plaintext, keyID: primary.id, key: primary.key)
         if sweptTemporaries.withLock({ swept in defer { swept = true }; return !swept }) {
             AtomicFile.removeStaleTemporaries(of: file)
         }
-        try storage { () throws(StorageError) in try AtomicFile.replace(file, with: bytes) }
+        let stamp = try storage { () throws(StorageError) in try AtomicFile.replace(file, with: bytes) }
         let opened = VaultFile.Opened(
             formatVersion: Int(VaultFile.formatVersion), keyID: primary.id, table: try EntryTable(plaintext: plaintext, path: path))
-        lastOpened.withLock { $0 = (bytes, opened) }
+        lastOpened.withLock { $0 = (stamp, opened) }
     }
 
 }
@@ -204,7 +205,11 @@ package struct LockedVault {
 
     /// The entries, to change; none when the vault does not exist yet.
     package func entries() throws -> VaultEntries {
-        VaultEntries(exists ? try read().table : EntryTable.empty(path: vault.path))
+        do {
+            return VaultEntries(try read().table)
+        } catch let error as VaultError where error.code == .fileNotFound && error.path == vault.file {
+            return VaultEntries(EntryTable.empty(path: vault.path))
+        }
     }
 
     /// Seals `entries` with the primary key and durably replaces the vault.
@@ -246,9 +251,4 @@ public struct VaultContents: Sendable {
     public var keyID: String
     /// The entries by name.
     public var entries: [String: VaultEntry]
-}
-
-/// Whether two byte arrays are equal, compared with `memcmp`.
-private func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    a.count == b.count && a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
 }

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import TokenVault
+
+/// A vault or keyring object keeps the file it last read or wrote open and reads the path again
+/// only when `stat` shows another file or a change: these tests change the file under a
+/// long-lived object in every way and check that it sees each change.
+@Suite struct UnchangedFileTests {
+    func makeVault(_ dir: TemporaryDirectory) throws -> Vault {
+        let keyring = Keyring(path: dir.file("vault.keys"))
+        try keyring.create()
+        let vault = Vault(path: dir.file("tokens.vault"), keyring: keyring)
+        try vault.create()
+        return vault
+    }
+
+    @Test func aReplacementOfTheSameSizeIsSeenAtOnce() throws {
+        let dir = try TemporaryDirectory()
+        let reader = try makeVault(dir)
+        let writer = Vault(path: reader.path, keyring: Keyring(path: reader.keyring.path))
+        for round in 0..<200 {
+            // Same length every round, back to back: only the file's identity tells them apart.
+            let token = String(format: "A21AA-%04d", round)
+            try writer.store(OAuthToken(accessToken: token, expiresIn: 3600), as: "paypal")
+            #expect(try reader.entry(named: "paypal")?.token.accessToken == token, "round \(round)")
+        }
+    }
+
+    @Test func twoObjectsWritingInTurnKeepEachOthersEntries() throws {
+        let dir = try TemporaryDirectory()
+        let first = try makeVault(dir)
+        let second = Vault(path: first.path, keyring: Keyring(path: first.keyring.path))
+        for round in 0..<100 {
+            try first.store(OAuthToken(accessToken: "first-\(round)"), as: "first")
+            try second.store(OAuthToken(accessToken: "second-\(round)"), as: "second")
+        }
+        for vault in [first, second, Vault(path: first.path, keyring: Keyring(path: first.keyring.path))] {
+            let entries = try vault.contents().entries
+            #expect(entries["first"]?.token.accessToken == "first-99")
+            #expect(entries["second"]?.token.accessToken == "second-99")
+        }
+    }
+
+    @Test func aVaultChangedInPlaceIsReadAgain() throws {
+        let dir = try TemporaryDirectory()
+        let vault = try makeVault(dir)
+        try vault.store(OAuthToken(accessToken: "kept"), as: "paypal")
+        let original = try Data(contentsOf: URL(fileURLWithPath: vault.path))
+        #expect(try vault.entry(named: "paypal")?.token.accessToken == "kept")
+
+        // Another program appends to the file itself, not to a new file.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: vault.path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([0]))
+        try handle.close()
+        #expect(throws: VaultError.self) { try vault.entry(named: "paypal") }
+        #expect(throws: VaultError.self) { try vault.store(OAuthToken(accessToken: "new"), as: "paypal") }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: vault.path)) == original + [0], "a refused write left the file as it was")
+    }
+
+    @Test func aKeyringMadeReadableByOthersIsRefusedByTheObjectThatLoadedIt() throws {
+        let dir = try TemporaryDirectory()
+        let keyring = Keyring(path: dir.file("vault.keys"))
+        try keyring.create()
+        #expect(try keyring.keys().count == 1)
+        #expect(chmod(keyring.path, 0o644) == 0)
+        #expect(throws: VaultError(StorageError.insecurePermissions(path: keyring.path, mode: 0o644))) { try keyring.keys() }
+        #expect(chmod(keyring.path, 0o600) == 0)
+        #expect(try keyring.keys().count == 1)
+    }
+
+    @Test func aKeyAddedByAnotherObjectIsSeen() throws {
+        let dir = try TemporaryDirectory()
+        let keyring = Keyring(path: dir.file("vault.keys"))
+        try keyring.create()
+        let other = Keyring(path: keyring.path)
+        for round in 1...20 {
+            try other.update { file in file.keys.append(try .generate(state: .active)) }
+            #expect(try keyring.keys().count == 1 + round, "round \(round)")
+        }
+    }
+}
