@@ -1,4 +1,5 @@
 internal import COpenSSL
+import Synchronization
 
 /// XAES-256-GCM (C2SP, https://c2sp.org/XAES-256-GCM): AES-256-GCM with a 192-bit nonce that
 /// can be drawn at random for about 2^80 messages under one key.
@@ -27,15 +28,12 @@ package enum XAES256GCM {
     /// - Throws: `CryptoError.incorrectParameterSize` unless `nonce` has 24 bytes.
     package static func deriveKey(key: SymmetricKey, nonce: [UInt8]) throws -> (key: SymmetricKey, gcmNonce: [UInt8]) {
         guard nonce.count == nonceByteCount else { throw CryptoError.incorrectParameterSize }
-        guard let mac = cmac else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
+        let keyed = try keyedCMAC(key)
         var derived = [UInt8](repeating: 0, count: SymmetricKey.byteCount)
         defer { derived.cleanse() }
-        let ok = key.withUnsafeBytes { keyBytes in
-            nonce.withUnsafeBufferPointer { nonceBytes in
-                derived.withUnsafeMutableBufferPointer { out in
-                    COpenSSL_XAES256_derive_key(
-                        mac, keyBytes.baseAddress!.assumingMemoryBound(to: UInt8.self), nonceBytes.baseAddress!, out.baseAddress!)
-                }
+        let ok = nonce.withUnsafeBufferPointer { nonceBytes in
+            derived.withUnsafeMutableBufferPointer { out in
+                COpenSSL_XAES256_derive_key(keyed.pointer, nonceBytes.baseAddress!, out.baseAddress!)
             }
         }
         guard ok == 1 else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
@@ -46,6 +44,21 @@ package enum XAES256GCM {
     /// which costs more than the two CMAC blocks themselves. `EVP_MAC` objects are immutable and
     /// may be shared between threads.
     nonisolated(unsafe) private static let cmac: OpaquePointer? = EVP_MAC_fetch(nil, "CMAC", nil)
+
+    /// The CMAC context keyed with the last key derived from, and that key. A vault write derives
+    /// from the keyring's primary key every time: copying its keyed context skips keying CMAC
+    /// (a cipher fetched by name, a key schedule, the subkeys) at each one. It holds no more than
+    /// the keyring's own cache does, and OpenSSL cleanses it when another key replaces it.
+    private static let lastKeyed = Mutex<(key: SymmetricKey, cmac: KeyedCMAC)?>(nil)
+
+    private static func keyedCMAC(_ key: SymmetricKey) throws -> KeyedCMAC {
+        if let last = lastKeyed.withLock({ $0 }), last.key == key { return last.cmac }
+        guard let cmac, let pointer = key.withUnsafeBytes({ COpenSSL_CMAC_keyed(cmac, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) })
+        else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
+        let keyed = KeyedCMAC(pointer)
+        lastKeyed.withLock { $0 = (key, keyed) }
+        return keyed
+    }
 
     /// Seals `plaintext` under `key`.
     ///
@@ -83,4 +96,16 @@ package enum XAES256GCM {
         let box = try AESGCM.SealedBox(nonce: derived.gcmNonce, ciphertext: ciphertext, tag: tag)
         return try AESGCM.open(box, using: derived.key, authenticating: aad)
     }
+}
+
+/// An AES-256-CMAC context keyed once and never changed after: derivations copy it
+/// (`EVP_MAC_CTX_dup` reads it only), so threads may share it. Freed, and cleansed, by OpenSSL.
+private final class KeyedCMAC: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init(_ pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit { EVP_MAC_CTX_free(pointer) }
 }

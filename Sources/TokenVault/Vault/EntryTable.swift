@@ -187,8 +187,8 @@ private struct TableWriter {
         let start = bytes.count
         let token = entry.token
         string(name)
-        string(Array(token.accessToken.utf8))
-        string(Array(token.tokenType.utf8))
+        string(token.accessToken.utf8)
+        string(token.tokenType.utf8)
         if let expiresIn = token.expiresIn {
             bytes.append(1)
             int64(Int64(expiresIn))
@@ -231,9 +231,9 @@ private struct TableWriter {
         appended += 1
     }
 
-    private mutating func string(_ value: [UInt8]) {
+    private mutating func string(_ value: some Collection<UInt8>) {
         bytes.appendBigEndian(UInt32(value.count))
-        bytes += value
+        bytes.append(contentsOf: value)
     }
 
     private mutating func optional(_ value: String?) {
@@ -242,7 +242,7 @@ private struct TableWriter {
             return
         }
         bytes.append(1)
-        string(Array(value.utf8))
+        string(value.utf8)
     }
 
     private mutating func int64(_ value: Int64) {
