@@ -145,7 +145,7 @@ struct TokenVaultBenchmark {
             let size = Floors.read(vault.path).count
             let floorFile = work.file("\(key).floor")
             var counter = 0
-            try await record(key, target: target) { try await sampled(key == "vaultUpdate" ? 300 : 60, {
+            try await record(key, target: target) { try await sampled(key == "vaultUpdate" ? 1_000 : 60, {
                 counter += 1
                 try vault.store(OAuthToken(accessToken: "A21AA-update-\(counter)", expiresIn: 32400), as: "paypal")
             }, floor: {
