@@ -8,6 +8,11 @@ import Synchronization
 /// new one. Writes are read-modify-write under the vault's `flock` (`PATH.lock`), so concurrent
 /// writers in any number of processes each keep their change.
 ///
+/// A `Vault` keeps the file it last read or wrote open (one descriptor, until the next file
+/// replaces it or the object is released), so that while no one else writes the vault, opening
+/// it again (a write after a read, or after a write) costs one `stat` instead of a read and a
+/// decrypt. A `Keyring` does the same with its file.
+///
 /// A service normally does not use the vault directly: it gives a ``VaultTokenStore`` to its
 /// ``ClientCredentialsAuthManager``. The vault file is created by the first write when its folder
 /// and keyring exist, or explicitly with ``create(at:keyring:)`` or `vaultcli init`.
