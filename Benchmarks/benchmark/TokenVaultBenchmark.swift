@@ -110,7 +110,7 @@ struct TokenVaultBenchmark {
             defer { plaintext.cleanse() }
             var counter = 0
             let updateParts: [(String, () throws -> Void)] = [
-                ("lock and unlock", { try FileLock.acquire(for: oneEntry.file).unlock() }),
+                ("lock and unlock", { try oneEntry.withLock { (_: LockedVault) throws in } }),
                 ("vault unchanged (stat)", { consume(try oneEntry.open().formatVersion) }),
                 ("keyring unchanged (stat)", { consume(try oneEntry.keyring.load().keys.count) }),
                 ("token and entry", {

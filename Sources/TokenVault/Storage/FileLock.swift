@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,10 +14,13 @@ package final class FileLock {
     /// The lock file's path.
     package let path: String
     private var fd: Int32
+    /// Where the descriptor goes back when the lock is released, for the next acquisition.
+    private let home: ReusedLockFile?
 
-    private init(path: String, fd: Int32) {
+    fileprivate init(path: String, fd: Int32, home: ReusedLockFile? = nil) {
         self.path = path
         self.fd = fd
+        self.home = home
     }
 
     /// The lock file that guards `file`.
@@ -44,21 +48,27 @@ package final class FileLock {
     /// - Throws: `StorageError.lockTimedOut` when the lock stayed taken for `timeout`.
     package static func acquire(lockFile: String, timeout: Duration? = nil) async throws(StorageError) -> FileLock {
         let lock = try openLockFile(lockFile)
-        if flock(lock.fd, LOCK_EX | LOCK_NB) == 0 { return lock }
+        try await lock.lockWithoutBlockingAThread(timeout: timeout)
+        return lock
+    }
+
+    /// Takes the `flock` on the open lock file; when it is busy, waits on a dedicated thread.
+    fileprivate func lockWithoutBlockingAThread(timeout: Duration?) async throws(StorageError) {
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }
         guard errno == EWOULDBLOCK || errno == EINTR else {
-            throw .io(path: lock.path, operation: "flock", errno: errno)
+            throw .io(path: path, operation: "flock", errno: errno)
         }
-        let waiter = LockWaiter(fd: lock.fd)
+        let waiter = LockWaiter(fd: fd)
         let deadline = timeout.map { ContinuousClock.now + $0 }
         let outcome: Int32? = await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: waiter.wait(until: deadline)) }
         }
         switch outcome {
-        case nil: return lock
+        case nil: return
         case EWOULDBLOCK?:  // only with a deadline: a blocking flock does not give up
             let parts = (timeout ?? .zero).components
-            throw .lockTimedOut(path: lock.path, seconds: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
-        case let failure?: throw .io(path: lock.path, operation: "flock", errno: failure)
+            throw .lockTimedOut(path: path, seconds: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+        case let failure?: throw .io(path: path, operation: "flock", errno: failure)
         }
     }
 
@@ -76,7 +86,11 @@ package final class FileLock {
     /// Releases the lock.
     package func unlock() {
         guard fd >= 0 else { return }
-        close(fd)  // closing the only descriptor releases the flock
+        if let home {
+            home.checkIn(fd)
+        } else {
+            close(fd)  // closing the only descriptor releases the flock
+        }
         fd = -1
     }
 
@@ -85,7 +99,7 @@ package final class FileLock {
     /// Opens (creating it `0600` when missing) the lock file itself, never what a symlink in its
     /// place points to, and refuses one that is not a regular file of this user's: another user
     /// who pre-created it could otherwise hold it and stop every writer.
-    private static func openLockFile(_ path: String) throws(StorageError) -> FileLock {
+    fileprivate static func openLockFile(_ path: String, home: ReusedLockFile? = nil) throws(StorageError) -> FileLock {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
         guard fd >= 0 else {
             throw errno == ELOOP ? .notRegularFile(path: path) : .io(path: path, operation: "open lock", errno: errno)
@@ -103,13 +117,75 @@ package final class FileLock {
             close(fd)
             throw .foreignOwner(path: path, owner: info.st_uid)
         }
-        return FileLock(path: path, fd: fd)
+        return FileLock(path: path, fd: fd, home: home)
     }
 
-    private func flockRetryingInterrupts(_ operation: Int32) throws(StorageError) {
+    fileprivate func flockRetryingInterrupts(_ operation: Int32) throws(StorageError) {
         while flock(fd, operation) != 0 {
             guard errno == EINTR else { throw .io(path: path, operation: "flock", errno: errno) }
         }
+    }
+}
+
+/// The lock file guarding one file, kept open between the acquisitions of one owner (a
+/// ``Vault``), so that taking the lock again costs one `flock`, not opening and checking the
+/// lock file each time.
+///
+/// An acquisition takes the idle descriptor out (so no two acquisitions of this process share
+/// one: `flock` excludes descriptors opened separately, never two users of the same one) or,
+/// while another acquisition has it, opens the lock file anew; a release puts one descriptor back.
+/// A kept descriptor is checked as the lock file is when opened: one whose file was deleted or
+/// replaced (no link left), or given to another user, is closed and the lock file opened and
+/// checked again. TokenVault itself never deletes a lock file.
+package final class ReusedLockFile: Sendable {
+    /// The lock file's path.
+    package let path: String
+    private let idle = Mutex<Int32?>(nil)
+
+    /// The lock file that guards `file`; nothing is opened until the first acquisition.
+    package init(guarding file: String) {
+        path = FileLock.lockPath(for: file)
+    }
+
+    deinit {
+        if let fd = idle.withLock({ $0 }) { close(fd) }
+    }
+
+    /// Takes the lock, blocking the calling thread until it is free.
+    package func acquire() throws(StorageError) -> FileLock {
+        let lock = try checkOut()
+        try lock.flockRetryingInterrupts(LOCK_EX)
+        return lock
+    }
+
+    /// Takes the lock without blocking a Swift concurrency thread while it is busy.
+    package func acquire() async throws(StorageError) -> FileLock {
+        let lock = try checkOut()
+        try await lock.lockWithoutBlockingAThread(timeout: nil)
+        return lock
+    }
+
+    private func checkOut() throws(StorageError) -> FileLock {
+        if let fd = idle.withLock({ slot in defer { slot = nil }; return slot }) {
+            // Still linked (not deleted or replaced) and still ours: else open it again, which
+            // names what is wrong with a lock file that is no longer ours.
+            var info = stat()
+            if fstat(fd, &info) == 0, info.st_nlink > 0, info.st_uid == geteuid() { return FileLock(path: path, fd: fd, home: self) }
+            close(fd)
+        }
+        return try FileLock.openLockFile(path, home: self)
+    }
+
+    /// Releases the `flock` held through `fd` and keeps `fd` for the next acquisition (or closes
+    /// it when another descriptor is already kept).
+    fileprivate func checkIn(_ fd: Int32) {
+        flock(fd, LOCK_UN)
+        let kept = idle.withLock { slot in
+            guard slot == nil else { return false }
+            slot = fd
+            return true
+        }
+        if !kept { close(fd) }
     }
 }
 

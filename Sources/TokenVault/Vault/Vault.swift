@@ -33,6 +33,8 @@ public final class Vault: Sendable {
     /// while it is unchanged (a write's read-modify-write after a read or a write) costs one
     /// `stat`, not a read and a decrypt.
     private let lastOpened: Mutex<(stamp: FileStamp, opened: VaultFile.Opened)?>
+    /// The vault's lock file (`PATH.lock`), kept open between writes.
+    private let lockFile: ReusedLockFile
     /// Whether this object has removed the temporary files a writer killed mid-write left; once
     /// is enough (at the first write), not a folder scan at every write.
     private let sweptTemporaries = Mutex(false)
@@ -43,6 +45,7 @@ public final class Vault: Sendable {
         self.file = AtomicFile.resolvingSymlink(path)
         self.keyring = keyring
         self.lastOpened = Mutex(nil)
+        self.lockFile = ReusedLockFile(guarding: file)
     }
 
     /// Creates an empty vault at `path`, mode `0600`, sealed with the keyring's primary key.
@@ -126,7 +129,7 @@ public final class Vault: Sendable {
 
     /// Runs `body` holding the vault's lock, blocking the thread while another holder has it.
     package func withLock<T>(_ body: (LockedVault) throws -> T) throws -> T {
-        let lock = try storage { () throws(StorageError) in try FileLock.acquire(for: file) }
+        let lock = try storage { () throws(StorageError) in try lockFile.acquire() }
         defer { lock.unlock() }
         return try body(LockedVault(vault: self))
     }
@@ -134,7 +137,7 @@ public final class Vault: Sendable {
     /// Runs `body` holding the vault's lock; waiting for it does not block a concurrency thread.
     package func withLock<T>(_ body: (LockedVault) async throws -> T) async throws -> T {
         let lock: FileLock
-        do { lock = try await FileLock.acquire(for: file) } catch { throw VaultError(error) }
+        do { lock = try await lockFile.acquire() } catch { throw VaultError(error) }
         defer { lock.unlock() }
         return try await body(LockedVault(vault: self))
     }

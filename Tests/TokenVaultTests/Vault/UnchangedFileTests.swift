@@ -80,3 +80,58 @@ import Testing
         }
     }
 }
+
+/// A `Vault` keeps its lock file open between writes (`ReusedLockFile`): the lock still excludes
+/// every other writer, in this process and others.
+@Suite struct ReusedLockFileTests {
+    @Test func concurrentWritesThroughOneVaultObjectEachKeepTheirEntry() async throws {
+        let dir = try TemporaryDirectory()
+        let keyring = Keyring(path: dir.file("vault.keys"))
+        try keyring.create()
+        let vault = Vault(path: dir.file("tokens.vault"), keyring: keyring)
+        try vault.create()
+        // Blocking writers on 8 threads and async writers on the cooperative pool, all at once.
+        await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<8 {
+                group.addTask { try await vault.update { $0.set(VaultEntry(token: OAuthToken(accessToken: "async-\(i)")), named: "async-\(i)") } }
+            }
+            group.addTask {
+                DispatchQueue.concurrentPerform(iterations: 8) { i in
+                    try! vault.store(OAuthToken(accessToken: "sync-\(i)"), as: "sync-\(i)")
+                }
+            }
+        }
+        let entries = try Vault(path: vault.path, keyring: Keyring(path: keyring.path)).contents().entries
+        #expect(entries.count == 16)
+        for i in 0..<8 {
+            #expect(entries["async-\(i)"]?.token.accessToken == "async-\(i)")
+            #expect(entries["sync-\(i)"]?.token.accessToken == "sync-\(i)")
+        }
+    }
+
+    @Test func aDeletedLockFileIsOpenedAgainNotLockedAsAnOrphan() throws {
+        let dir = try TemporaryDirectory()
+        let file = dir.file("tokens.vault")
+        let lockPath = FileLock.lockPath(for: file)
+        let reused = ReusedLockFile(guarding: file)
+        try reused.acquire().unlock()  // the descriptor is kept
+        #expect(unlink(lockPath) == 0)  // someone deletes the lock file
+        let lock = try reused.acquire()
+        // Held on the lock file other writers open now, not on the deleted one.
+        #expect(try FileLock.acquireIfFree(lockFile: lockPath) == nil)
+        lock.unlock()
+        #expect(try FileLock.acquireIfFree(lockFile: lockPath) != nil)
+    }
+
+    @Test func aKeptDescriptorStillExcludesAnotherProcess() throws {
+        let dir = try TemporaryDirectory()
+        let file = dir.file("tokens.vault")
+        let reused = ReusedLockFile(guarding: file)
+        try reused.acquire().unlock()
+        let lock = try reused.acquire()  // through the kept descriptor
+        #expect(try FileLock.acquireIfFree(lockFile: FileLock.lockPath(for: file)) == nil)
+        lock.unlock()
+        #expect(try FileLock.acquireIfFree(lockFile: FileLock.lockPath(for: file)) != nil)
+        try reused.acquire().unlock()  // the kept descriptor is free again
+    }
+}
