@@ -29,10 +29,13 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // fstatfs, for the filesystem type of an open file (Swift's Glibc module lacks it).
+        .target(name: "CFileSystemType"),
         .target(
             name: "TokenVault",
             dependencies: [
                 "COpenSSL",
+                "CFileSystemType",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

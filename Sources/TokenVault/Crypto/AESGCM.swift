@@ -114,7 +114,9 @@ package enum AESGCM {
 
     /// OpenSSL's AES-256-GCM, fetched once: `EVP_aes_256_gcm()` would be looked up among the
     /// providers at every seal and open (OpenSSL 3's implicit fetch), which costs more than
-    /// sealing a small message. `EVP_CIPHER` objects are immutable and may be shared between threads.
+    /// sealing a small message. `EVP_CIPHER` objects are immutable and may be shared between
+    /// threads. Fetched with the default library context and properties, at first use; a failed
+    /// fetch fails every seal and open of the process.
     nonisolated(unsafe) private static let fetched: OpaquePointer? = EVP_CIPHER_fetch(nil, "AES-256-GCM", nil)
 
     private static func cipher() throws -> OpaquePointer {

@@ -31,9 +31,11 @@ package enum XAES256GCM {
         let keyed = try keyedCMAC(key)
         var derived = [UInt8](repeating: 0, count: SymmetricKey.byteCount)
         defer { derived.cleanse() }
-        let ok = nonce.withUnsafeBufferPointer { nonceBytes in
-            derived.withUnsafeMutableBufferPointer { out in
-                COpenSSL_XAES256_derive_key(keyed.pointer, nonceBytes.baseAddress!, out.baseAddress!)
+        let ok = withExtendedLifetime(keyed) {
+            nonce.withUnsafeBufferPointer { nonceBytes in
+                derived.withUnsafeMutableBufferPointer { out in
+                    COpenSSL_XAES256_derive_key(keyed.pointer, nonceBytes.baseAddress!, out.baseAddress!)
+                }
             }
         }
         guard ok == 1 else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
@@ -47,8 +49,11 @@ package enum XAES256GCM {
 
     /// The CMAC context keyed with the last key derived from, and that key. A vault write derives
     /// from the keyring's primary key every time: copying its keyed context skips keying CMAC
-    /// (a cipher fetched by name, a key schedule, the subkeys) at each one. It holds no more than
-    /// the keyring's own cache does, and OpenSSL cleanses it when another key replaces it.
+    /// (a cipher fetched by name, a key schedule, the subkeys) at each one. One slot for the
+    /// whole process: it keeps the last key in memory after every keyring object is gone (a
+    /// retired key too, until another key is used), and OpenSSL cleanses it when another key
+    /// replaces it. Alternating keys (opening under an old key, sealing under the primary) key a
+    /// new context each time, as every derivation did before.
     private static let lastKeyed = Mutex<(key: SymmetricKey, cmac: KeyedCMAC)?>(nil)
 
     private static func keyedCMAC(_ key: SymmetricKey) throws -> KeyedCMAC {

@@ -24,9 +24,11 @@ public final class Keyring: Sendable {
     let passphrase: Passphrase?
     /// The keyring as last read or written, so that vault reads need no disk access for keys
     /// they already know; reloaded when a vault names an unknown key id.
-    /// With its file held open (never its bytes: they may hold keys in the clear), so that a
-    /// load while the file is unchanged costs one `stat`, not a read and a decode.
-    private let cached: Mutex<(file: KeyringFile, stamp: FileStamp)?>
+    /// With the SHA-256 of its file (never the bytes: they may hold keys in the clear), so that
+    /// an unchanged file is read but not decoded again. (Not a ``FileStamp``, as a `Vault` keeps:
+    /// that holds the file open, and a keyring replaced by a rotation or `passphrase add` would
+    /// stay readable, retired or clear-text keys and all, through this process's descriptor.)
+    private let cached: Mutex<(file: KeyringFile, digest: [UInt8])?>
     /// Whether this object has looked for temporary copies a writer killed mid-write left.
     private let sweptTemporaries = Mutex(false)
 
@@ -85,14 +87,9 @@ public final class Keyring: Sendable {
     /// Reads the keyring from disk.
     /// - Throws: ``VaultError``; a missing file is reported as a missing keyring, with the fix.
     package func load() throws -> KeyringFile {
-        let previous = cached.withLock { $0 }
-        if let previous, previous.stamp.isCurrent(at: file) {
-            return previous.file
-        }
         var bytes: [UInt8]
-        let stamp: FileStamp
         do {
-            (bytes, stamp) = try AtomicFile.readStamped(file, maxBytes: KeyringFile.maxBytes, keyMaterial: true)
+            bytes = try AtomicFile.read(file, maxBytes: KeyringFile.maxBytes, keyMaterial: true)
         } catch .notFound {
             throw VaultError.keyringNotFound(path: path)
         } catch {
@@ -100,6 +97,11 @@ public final class Keyring: Sendable {
         }
         defer { bytes.cleanse() }
         removeStaleTemporariesOnce()
+        let digest = try SHA256.hash(bytes)
+        let previous = cached.withLock { $0 }
+        if let previous, previous.digest == digest {
+            return previous.file
+        }
         let file = try KeyringFile.decode(bytes, path: path) { scrypt, salt in
             if case .passphrase(let known, let knownSalt, let key) = previous?.file.protection, known == scrypt, knownSalt == salt {
                 return key
@@ -111,7 +113,7 @@ public final class Keyring: Sendable {
         if passphrase != nil, case .none = file.protection {
             throw VaultError.keyringNotProtected(path: path)
         }
-        cached.withLock { $0 = (file, stamp) }
+        cached.withLock { $0 = (file, digest) }
         return file
     }
 
@@ -143,11 +145,12 @@ public final class Keyring: Sendable {
     private func write(_ contents: KeyringFile) throws {
         var bytes = try contents.encoded()
         defer { bytes.cleanse() }
-        let stamp = try storage { () throws(StorageError) in
+        try storage { () throws(StorageError) in
             AtomicFile.removeStaleTemporaries(of: file)
-            return try AtomicFile.replace(file, with: bytes)
+            try AtomicFile.replace(file, with: bytes)  // its stamp is released at once: the file is not kept open
         }
-        cached.withLock { $0 = (contents, stamp) }
+        let digest = try SHA256.hash(bytes)
+        cached.withLock { $0 = (contents, digest) }
     }
 
     /// Removes the temporary copies of the keyring that a writer killed mid-write left (they may

@@ -97,9 +97,9 @@ package enum AtomicFile {
         CrashPoint.hit(.afterRename)
         try syncFolder(folder)
         var info = stat()  // after the rename, which changes the file's ctime
-        guard fstat(fd, &info) == 0 else { throw .io(path: path, operation: "fstat", errno: errno) }
         closeOnExit = false
-        return FileStamp(descriptor: fd, info: info)
+        // The file is replaced and durable: a failed fstat only gives a stamp that is never current.
+        return FileStamp(descriptor: fd, info: fstat(fd, &info) == 0 ? info : nil)
     }
 
     /// Removes temporary files that a writer killed mid-write left beside `path`. Call it only

@@ -136,11 +136,14 @@ package final class FileLock {
 /// while another acquisition has it, opens the lock file anew; a release puts one descriptor back.
 /// A kept descriptor is checked as the lock file is when opened: one whose file was deleted or
 /// replaced (no link left), or given to another user, is closed and the lock file opened and
-/// checked again. TokenVault itself never deletes a lock file.
+/// checked again. TokenVault itself never deletes a lock file. (A lock file renamed away would
+/// still be locked through a kept descriptor; nothing but an operator's `mv` does that.)
 package final class ReusedLockFile: Sendable {
     /// The lock file's path.
     package let path: String
-    private let idle = Mutex<Int32?>(nil)
+    /// The descriptor no acquisition is using, and the process that opened it: a child forked
+    /// with it shares its open file description, and with it the `flock`, so it opens its own.
+    private let idle = Mutex<(fd: Int32, process: pid_t)?>(nil)
 
     /// The lock file that guards `file`; nothing is opened until the first acquisition.
     package init(guarding file: String) {
@@ -148,7 +151,7 @@ package final class ReusedLockFile: Sendable {
     }
 
     deinit {
-        if let fd = idle.withLock({ $0 }) { close(fd) }
+        if let kept = idle.withLock({ $0 }) { close(kept.fd) }
     }
 
     /// Takes the lock, blocking the calling thread until it is free.
@@ -166,12 +169,14 @@ package final class ReusedLockFile: Sendable {
     }
 
     private func checkOut() throws(StorageError) -> FileLock {
-        if let fd = idle.withLock({ slot in defer { slot = nil }; return slot }) {
-            // Still linked (not deleted or replaced) and still ours: else open it again, which
-            // names what is wrong with a lock file that is no longer ours.
+        if let kept = idle.withLock({ slot in defer { slot = nil }; return slot }) {
+            // Opened by this process, still linked (not deleted or replaced) and still ours: else
+            // open it again, which names what is wrong with a lock file that is no longer ours.
             var info = stat()
-            if fstat(fd, &info) == 0, info.st_nlink > 0, info.st_uid == geteuid() { return FileLock(path: path, fd: fd, home: self) }
-            close(fd)
+            if kept.process == getpid(), fstat(kept.fd, &info) == 0, info.st_nlink > 0, info.st_uid == geteuid() {
+                return FileLock(path: path, fd: kept.fd, home: self)
+            }
+            close(kept.fd)
         }
         return try FileLock.openLockFile(path, home: self)
     }
@@ -180,9 +185,10 @@ package final class ReusedLockFile: Sendable {
     /// it when another descriptor is already kept).
     fileprivate func checkIn(_ fd: Int32) {
         flock(fd, LOCK_UN)
+        let process = getpid()
         let kept = idle.withLock { slot in
             guard slot == nil else { return false }
-            slot = fd
+            slot = (fd, process)
             return true
         }
         if !kept { close(fd) }

@@ -1,3 +1,4 @@
+internal import CFileSystemType
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,23 +18,45 @@ import Darwin
 /// such as ext4 and XFS since Linux 6.13; to the clock tick on older kernels, where a same-size
 /// rewrite within the tick of the previous change could go unnoticed by a process that keeps
 /// the object).
+///
+/// On a network or FUSE filesystem (NFS, SMB, Ceph, 9P, AFS, cluster filesystems, sshfs and
+/// other FUSE mounts), `stat` may answer from a cache while another machine has replaced the
+/// file, and inode numbers may not be stable: there a stamp is never current, so the file is
+/// read every time.
 package final class FileStamp: Sendable {
     private let descriptor: Int32
-    private let status: Status
+    /// `nil` when the stamp cannot vouch for the file: it is then never current.
+    private let status: Status?
 
-    /// Takes ownership of the open descriptor `descriptor`, whose `fstat` is `info`.
-    init(descriptor: Int32, info: stat) {
+    /// Takes ownership of the open descriptor `descriptor`, whose `fstat` is `info` (`nil` when
+    /// `fstat` failed: the stamp is then never current).
+    init(descriptor: Int32, info: stat?) {
         self.descriptor = descriptor
-        status = Status(info)
+        status = info.flatMap { Self.isOnSharedFilesystem(descriptor) ? nil : Status($0) }
     }
 
     /// Whether `path` names the file this stamp holds, unchanged since the stamp was taken.
     package func isCurrent(at path: String) -> Bool {
+        guard let status else { return false }
         var info = stat()
         return stat(path, &info) == 0 && Status(info) == status
     }
 
     deinit { close(descriptor) }
+
+    /// Whether the open file is on a filesystem another machine may change, or that may not keep
+    /// inode numbers stable (`fstatfs`'s filesystem type; an unknown answer counts as shared).
+    private static func isOnSharedFilesystem(_ descriptor: Int32) -> Bool {
+        let type = CFileSystemType_of(descriptor)
+        return type < 0 || sharedFilesystemTypes.contains(UInt32(truncatingIfNeeded: type))
+    }
+
+    /// `f_type` of NFS, SMB (three), FUSE, Ceph, 9P, AFS (two), Coda, GFS2, OCFS2 and Lustre
+    /// (linux/magic.h and the filesystems' own headers).
+    private static let sharedFilesystemTypes: Set<UInt32> = [
+        0x6969, 0x517B, 0xFF53_4D42, 0xFE53_4D42, 0x6573_5546, 0x00C3_6400, 0x0102_1997, 0x5346_414F, 0x6B41_4653,
+        0x7375_7245, 0x0116_1970, 0x7461_636F, 0x0BD0_0BD0,
+    ]
 
     /// What `stat` tells of a file that identifies it and changes when it is changed.
     private struct Status: Equatable {

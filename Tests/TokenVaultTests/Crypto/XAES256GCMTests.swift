@@ -51,6 +51,29 @@ import Testing
         #expect(opened == plaintext)
     }
 
+    /// Derivations share one cached keyed CMAC context per process (the last key used): threads
+    /// deriving at once under the two vectors' keys in turn, replacing each other's cached
+    /// context all the time, each get their vector's derived key.
+    @Test func concurrentDerivationsUnderAlternatingKeysMatchTheVectors() async throws {
+        let cases = try Self.file.vectors.map {
+            (key: try SymmetricKey(bytes: hex($0.key)), nonce: Array($0.nonceAscii.utf8), derived: try SymmetricKey(bytes: hex($0.derivedKey)))
+        }
+        let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var mismatches = 0
+                    for round in 0..<500 {
+                        let v = cases[(task + round) % cases.count]
+                        if try XAES256GCM.deriveKey(key: v.key, nonce: v.nonce).key != v.derived { mismatches += 1 }
+                    }
+                    return mismatches
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+
     /// The specification's steps 1 to 5 written out over the raw AES-256 block function: `L` and
     /// `K1` match the vectors (the first has MSB(L) = 0, the second MSB(L) = 1), and
     /// `AES-256_K(M1 ⊕ K1) || AES-256_K(M2 ⊕ K1)` is the derived key, which the implementation

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 @testable import TokenVault
 
-/// A vault or keyring object keeps the file it last read or wrote open and reads the path again
-/// only when `stat` shows another file or a change: these tests change the file under a
-/// long-lived object in every way and check that it sees each change.
+/// A vault object keeps the file it last read or wrote open and reads the path again only when
+/// `stat` shows another file or a change; a keyring object reads its file every time and decodes
+/// it again when its SHA-256 changed. These tests change the files under long-lived objects in
+/// every way and check that each change is seen.
 @Suite struct UnchangedFileTests {
     func makeVault(_ dir: TemporaryDirectory) throws -> Vault {
         let keyring = Keyring(path: dir.file("vault.keys"))
@@ -69,6 +70,24 @@ import Testing
         #expect(try keyring.keys().count == 1)
     }
 
+    @Test func aKeyringReplacedByAnotherObjectIsNotKeptOpen() throws {
+        // A keyring replaced by a rotation or `passphrase add` must not stay readable through a
+        // descriptor of this process (retired or clear-text keys).
+        let dir = try TemporaryDirectory()
+        let keyring = Keyring(path: dir.file("vault.keys"))
+        try keyring.create()
+        let vault = Vault(path: dir.file("tokens.vault"), keyring: keyring)
+        try vault.store(OAuthToken(accessToken: "t"), as: "e")
+        _ = try keyring.keys()
+        try Keyring(path: keyring.path).update { file in file.keys.append(try .generate(state: .active)) }
+        _ = try keyring.keys()
+        try vault.store(OAuthToken(accessToken: "u"), as: "e")
+        let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)
+        }
+        #expect(!open.contains { $0.hasPrefix(dir.path) && $0.contains("vault.keys") && !$0.hasSuffix(".lock") }, "\(open)")
+    }
+
     @Test func aKeyAddedByAnotherObjectIsSeen() throws {
         let dir = try TemporaryDirectory()
         let keyring = Keyring(path: dir.file("vault.keys"))
@@ -90,17 +109,22 @@ import Testing
         try keyring.create()
         let vault = Vault(path: dir.file("tokens.vault"), keyring: keyring)
         try vault.create()
-        // Blocking writers on 8 threads and async writers on the cooperative pool, all at once.
+        // Blocking writers on 8 threads of their own (never the cooperative pool's, which the
+        // async writers need to finish) and async writers, all at once.
+        async let blocking: Void = withCheckedContinuation { done in
+            Thread.detachNewThread {
+                DispatchQueue.concurrentPerform(iterations: 8) { i in
+                    try! vault.store(OAuthToken(accessToken: "sync-\(i)"), as: "sync-\(i)")
+                }
+                done.resume()
+            }
+        }
         await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<8 {
                 group.addTask { try await vault.update { $0.set(VaultEntry(token: OAuthToken(accessToken: "async-\(i)")), named: "async-\(i)") } }
             }
-            group.addTask {
-                DispatchQueue.concurrentPerform(iterations: 8) { i in
-                    try! vault.store(OAuthToken(accessToken: "sync-\(i)"), as: "sync-\(i)")
-                }
-            }
         }
+        await blocking
         let entries = try Vault(path: vault.path, keyring: Keyring(path: keyring.path)).contents().entries
         #expect(entries.count == 16)
         for i in 0..<8 {
@@ -123,12 +147,13 @@ import Testing
         #expect(try FileLock.acquireIfFree(lockFile: lockPath) != nil)
     }
 
-    @Test func aKeptDescriptorStillExcludesAnotherProcess() throws {
+    @Test func aKeptDescriptorStillExcludesEveryOtherDescriptor() throws {
         let dir = try TemporaryDirectory()
         let file = dir.file("tokens.vault")
         let reused = ReusedLockFile(guarding: file)
         try reused.acquire().unlock()
         let lock = try reused.acquire()  // through the kept descriptor
+        // A descriptor opened apart, as another process or another Vault object opens one.
         #expect(try FileLock.acquireIfFree(lockFile: FileLock.lockPath(for: file)) == nil)
         lock.unlock()
         #expect(try FileLock.acquireIfFree(lockFile: FileLock.lockPath(for: file)) != nil)
