@@ -8,10 +8,11 @@ import Synchronization
 /// new one. Writes are read-modify-write under the vault's `flock` (`PATH.lock`), so concurrent
 /// writers in any number of processes each keep their change.
 ///
-/// A `Vault` keeps the file it last read or wrote open (one descriptor, until the next file
-/// replaces it or the object is released), so that while no one else writes the vault, opening
-/// it again (a write after a read, or after a write) costs one `stat` instead of a read and a
-/// decrypt. A `Keyring` does the same with its file.
+/// A `Vault` keeps two descriptors open: its lock file, between writes, and the vault file it
+/// last read or wrote (until it next sees another file in its place, or is released), so that
+/// while no one else writes the vault, opening it again (a write after a read, or after a write)
+/// costs one `stat` instead of a read and a decrypt. (On network and FUSE filesystems the file
+/// is read every time.) The `Keyring` keeps none: its file is read at every write.
 ///
 /// A service normally does not use the vault directly: it gives a ``VaultTokenStore`` to its
 /// ``ClientCredentialsAuthManager``. The vault file is created by the first write when its folder
