@@ -1,4 +1,5 @@
 internal import COpenSSL
+import Synchronization
 
 /// A 256-bit AES key whose bytes live in memory that is zeroed (`OPENSSL_cleanse`) when the
 /// last copy is released.
@@ -39,6 +40,16 @@ package struct SymmetricKey: Sendable, Equatable, CustomStringConvertible, Custo
 
     package var description: String { "SymmetricKey(256 bits, <redacted>)" }
     package var debugDescription: String { description }
+
+    /// This key's AES-256-CMAC context (an `EVP_MAC_CTX` keyed with it), for XAES-256-GCM's key
+    /// derivation: made by `make` at the first derivation under the key, then kept with the key's
+    /// bytes, shared by every copy of the key, and freed (which cleanses it) with them. When two
+    /// threads make one at once, one context is kept and the other freed.
+    ///
+    /// - Returns: The context, never changed after it is made; `nil` when `make` fails.
+    func keyedCMAC(orMake make: () -> OpaquePointer?) -> OpaquePointer? {
+        storage.keyedCMAC(orMake: make)
+    }
 }
 
 /// Bytes that are zeroed when released. Immutable after creation, hence `Sendable`.
@@ -53,11 +64,25 @@ package final class SecretBytes: @unchecked Sendable {
 
     package let count: Int
 
+    /// The `EVP_MAC_CTX` of ``SymmetricKey/keyedCMAC(orMake:)`` as an address; 0 until made.
+    private let cmac = Atomic<UInt>(0)
+
     package func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(rebasing: pointer[0..<count]))
     }
 
+    fileprivate func keyedCMAC(orMake make: () -> OpaquePointer?) -> OpaquePointer? {
+        if let made = OpaquePointer(bitPattern: cmac.load(ordering: .acquiring)) { return made }
+        guard let made = make() else { return nil }
+        let (exchanged, original) = cmac.compareExchange(
+            expected: 0, desired: UInt(bitPattern: made), ordering: .acquiringAndReleasing)
+        if exchanged { return made }
+        EVP_MAC_CTX_free(made)
+        return OpaquePointer(bitPattern: original)
+    }
+
     deinit {
+        EVP_MAC_CTX_free(OpaquePointer(bitPattern: cmac.load(ordering: .acquiring)))  // nil: nothing to free
         Self.cleanse(pointer.baseAddress!, pointer.count)
         pointer.deallocate()
     }

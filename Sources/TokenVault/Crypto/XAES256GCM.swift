@@ -1,5 +1,4 @@
 internal import COpenSSL
-import Synchronization
 
 /// XAES-256-GCM (C2SP, https://c2sp.org/XAES-256-GCM): AES-256-GCM with a 192-bit nonce that
 /// can be drawn at random for about 2^80 messages under one key.
@@ -28,13 +27,14 @@ package enum XAES256GCM {
     /// - Throws: `CryptoError.incorrectParameterSize` unless `nonce` has 24 bytes.
     package static func deriveKey(key: SymmetricKey, nonce: [UInt8]) throws -> (key: SymmetricKey, gcmNonce: [UInt8]) {
         guard nonce.count == nonceByteCount else { throw CryptoError.incorrectParameterSize }
-        let keyed = try keyedCMAC(key)
         var derived = [UInt8](repeating: 0, count: SymmetricKey.byteCount)
         defer { derived.cleanse() }
-        let ok = withExtendedLifetime(keyed) {
-            nonce.withUnsafeBufferPointer { nonceBytes in
+        // The keyed context lives as long as the key's bytes: keep the key alive while it is used.
+        let ok = try withExtendedLifetime(key) {
+            let keyed = try keyedCMAC(key)
+            return nonce.withUnsafeBufferPointer { nonceBytes in
                 derived.withUnsafeMutableBufferPointer { out in
-                    COpenSSL_XAES256_derive_key(keyed.pointer, nonceBytes.baseAddress!, out.baseAddress!)
+                    COpenSSL_XAES256_derive_key(keyed, nonceBytes.baseAddress!, out.baseAddress!)
                 }
             }
         }
@@ -47,21 +47,11 @@ package enum XAES256GCM {
     /// may be shared between threads.
     nonisolated(unsafe) private static let cmac: OpaquePointer? = EVP_MAC_fetch(nil, "CMAC", nil)
 
-    /// The CMAC context keyed with the last key derived from, and that key. A vault write derives
-    /// from the keyring's primary key every time: copying its keyed context skips keying CMAC
-    /// (a cipher fetched by name, a key schedule, the subkeys) at each one. One slot for the
-    /// whole process: it keeps the last key in memory after every keyring object is gone (a
-    /// retired key too, until another key is used), and OpenSSL cleanses it when another key
-    /// replaces it. Alternating keys (opening under an old key, sealing under the primary) key a
-    /// new context each time, as every derivation did before.
-    private static let lastKeyed = Mutex<(key: SymmetricKey, cmac: KeyedCMAC)?>(nil)
-
-    private static func keyedCMAC(_ key: SymmetricKey) throws -> KeyedCMAC {
-        if let last = lastKeyed.withLock({ $0 }), last.key == key { return last.cmac }
-        guard let cmac, let pointer = key.withUnsafeBytes({ COpenSSL_CMAC_keyed(cmac, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) })
-        else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
-        let keyed = KeyedCMAC(pointer)
-        lastKeyed.withLock { $0 = (key, keyed) }
+    private static func keyedCMAC(_ key: SymmetricKey) throws -> OpaquePointer {
+        let keyed = key.keyedCMAC {
+            cmac.flatMap { cmac in key.withUnsafeBytes { COpenSSL_CMAC_keyed(cmac, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) } }
+        }
+        guard let keyed else { throw CryptoError.openSSL(CryptoError.lastOpenSSLError()) }
         return keyed
     }
 
@@ -101,16 +91,4 @@ package enum XAES256GCM {
         let box = try AESGCM.SealedBox(nonce: derived.gcmNonce, ciphertext: ciphertext, tag: tag)
         return try AESGCM.open(box, using: derived.key, authenticating: aad)
     }
-}
-
-/// An AES-256-CMAC context keyed once and never changed after: derivations copy it
-/// (`EVP_MAC_CTX_dup` reads it only), so threads may share it. Freed, and cleansed, by OpenSSL.
-private final class KeyedCMAC: @unchecked Sendable {
-    let pointer: OpaquePointer
-
-    init(_ pointer: OpaquePointer) {
-        self.pointer = pointer
-    }
-
-    deinit { EVP_MAC_CTX_free(pointer) }
 }

@@ -51,9 +51,9 @@ import Testing
         #expect(opened == plaintext)
     }
 
-    /// Derivations share one cached keyed CMAC context per process (the last key used): threads
-    /// deriving at once under the two vectors' keys in turn, replacing each other's cached
-    /// context all the time, each get their vector's derived key.
+    /// A key's keyed CMAC context is made at its first derivation and copied by every derivation
+    /// after: threads deriving at once under the two vectors' keys in turn (new keys, so that
+    /// several threads make a context at the same time) each get their vector's derived key.
     @Test func concurrentDerivationsUnderAlternatingKeysMatchTheVectors() async throws {
         let cases = try Self.file.vectors.map {
             (key: try SymmetricKey(bytes: hex($0.key)), nonce: Array($0.nonceAscii.utf8), derived: try SymmetricKey(bytes: hex($0.derivedKey)))
