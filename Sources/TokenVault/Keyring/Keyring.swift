@@ -24,11 +24,12 @@ public final class Keyring: Sendable {
     let passphrase: Passphrase?
     /// The keyring as last read or written, so that vault reads need no disk access for keys
     /// they already know; reloaded when a vault names an unknown key id.
-    /// With the SHA-256 of its file (never the bytes: they may hold keys in the clear), so that
-    /// an unchanged file is read but not decoded again. (Not a ``FileStamp``, as a `Vault` keeps:
-    /// that holds the file open, and a keyring replaced by a rotation or `passphrase add` would
-    /// stay readable, retired or clear-text keys and all, through this process's descriptor.)
-    private let cached: Mutex<(file: KeyringFile, digest: [UInt8])?>
+    /// With the file's released ``FileStamp``, so that a load while the file is unchanged costs
+    /// one `stat`, and the SHA-256 of its bytes (never the bytes: they may hold keys in the
+    /// clear), so that a file read again but unchanged is not decoded again. The stamp does not
+    /// hold the file open: a keyring replaced by a rotation or `passphrase add` must not stay
+    /// readable, retired or clear-text keys and all, through this process's descriptor.
+    private let cached: Mutex<(file: KeyringFile, digest: [UInt8], stamp: FileStamp)?>
     /// Whether this object has looked for temporary copies a writer killed mid-write left.
     private let sweptTemporaries = Mutex(false)
 
@@ -87,9 +88,15 @@ public final class Keyring: Sendable {
     /// Reads the keyring from disk.
     /// - Throws: ``VaultError``; a missing file is reported as a missing keyring, with the fix.
     package func load() throws -> KeyringFile {
+        let previous = cached.withLock { $0 }
+        if let previous, previous.stamp.isCurrent(at: file) {
+            return previous.file  // the same file, unchanged: its mode and owner too, checked when read
+        }
         var bytes: [UInt8]
+        let stamp: FileStamp
         do {
-            bytes = try AtomicFile.read(file, maxBytes: KeyringFile.maxBytes, keyMaterial: true)
+            let read = try AtomicFile.readStamped(file, maxBytes: KeyringFile.maxBytes, keyMaterial: true)
+            (bytes, stamp) = (read.bytes, read.stamp.released())  // the file is closed here
         } catch .notFound {
             throw VaultError.keyringNotFound(path: path)
         } catch {
@@ -98,8 +105,8 @@ public final class Keyring: Sendable {
         defer { bytes.cleanse() }
         removeStaleTemporariesOnce()
         let digest = try SHA256.hash(bytes)
-        let previous = cached.withLock { $0 }
         if let previous, previous.digest == digest {
+            cached.withLock { $0 = (previous.file, digest, stamp) }
             return previous.file
         }
         let file = try KeyringFile.decode(bytes, path: path) { scrypt, salt in
@@ -113,7 +120,7 @@ public final class Keyring: Sendable {
         if passphrase != nil, case .none = file.protection {
             throw VaultError.keyringNotProtected(path: path)
         }
-        cached.withLock { $0 = (file, digest) }
+        cached.withLock { $0 = (file, digest, stamp) }
         return file
     }
 
@@ -145,12 +152,12 @@ public final class Keyring: Sendable {
     private func write(_ contents: KeyringFile) throws {
         var bytes = try contents.encoded()
         defer { bytes.cleanse() }
-        try storage { () throws(StorageError) in
+        let stamp = try storage { () throws(StorageError) in
             AtomicFile.removeStaleTemporaries(of: file)
-            try AtomicFile.replace(file, with: bytes)  // its stamp is released at once: the file is not kept open
+            return try AtomicFile.replace(file, with: bytes).released()  // the file is closed here
         }
         let digest = try SHA256.hash(bytes)
-        cached.withLock { $0 = (contents, digest) }
+        cached.withLock { $0 = (contents, digest, stamp) }
     }
 
     /// Removes the temporary copies of the keyring that a writer killed mid-write left (they may

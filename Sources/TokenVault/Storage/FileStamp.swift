@@ -35,6 +35,23 @@ package final class FileStamp: Sendable {
         status = info.flatMap { Self.isOnSharedFilesystem(descriptor) ? nil : Status($0) }
     }
 
+    private init(status: Status?) {
+        descriptor = -1
+        self.status = status
+    }
+
+    /// This stamp without the file held open (for a file whose old copies must not stay
+    /// readable through this process, such as a keyring).
+    ///
+    /// Once the file is closed, its inode number may be given to a file put in its place later;
+    /// that file's change time is the time it was put there. So the released stamp vouches for
+    /// the file only when its last change was at least `settled` seconds before `now` (2 s: more
+    /// than any filesystem's timestamp granularity): any file put in its place later has a later
+    /// change time. A file changed more recently gives a stamp that is never current.
+    package func released(now: timespec = .realtime, settled: Int = 2) -> FileStamp {
+        FileStamp(status: status.flatMap { $0.changed.tv_sec + settled <= now.tv_sec ? $0 : nil })
+    }
+
     /// Whether `path` names the file this stamp holds, unchanged since the stamp was taken.
     package func isCurrent(at path: String) -> Bool {
         guard let status else { return false }
@@ -42,7 +59,9 @@ package final class FileStamp: Sendable {
         return stat(path, &info) == 0 && Status(info) == status
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
 
     /// Whether the open file is on a filesystem another machine may change, or that may not keep
     /// inode numbers stable (`fstatfs`'s filesystem type; an unknown answer counts as shared).
@@ -83,5 +102,14 @@ package final class FileStamp: Sendable {
                 && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
                 && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
         }
+    }
+}
+
+extension timespec {
+    /// The wall-clock time now (`CLOCK_REALTIME`, the clock file times are taken from).
+    package static var realtime: timespec {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return now
     }
 }

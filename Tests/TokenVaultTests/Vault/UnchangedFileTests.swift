@@ -3,9 +3,9 @@ import Testing
 @testable import TokenVault
 
 /// A vault object keeps the file it last read or wrote open and reads the path again only when
-/// `stat` shows another file or a change; a keyring object reads its file every time and decodes
-/// it again when its SHA-256 changed. These tests change the files under long-lived objects in
-/// every way and check that each change is seen.
+/// `stat` shows another file or a change; a keyring object keeps no file open, and trusts `stat`
+/// only for a keyring file last changed seconds before it was read. These tests change the files
+/// under long-lived objects in every way and check that each change is seen.
 @Suite struct UnchangedFileTests {
     func makeVault(_ dir: TemporaryDirectory) throws -> Vault {
         let keyring = Keyring(path: dir.file("vault.keys"))
@@ -86,6 +86,28 @@ import Testing
             try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)
         }
         #expect(!open.contains { $0.hasPrefix(dir.path) && $0.contains("vault.keys") && !$0.hasSuffix(".lock") }, "\(open)")
+    }
+
+    @Test func aReleasedStampVouchesOnlyForAFileThatHadSettled() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.file("vault.keys")
+        try AtomicFile.replace(path, with: Array("first".utf8))
+        let read = try AtomicFile.readStamped(path, maxBytes: 1024).stamp
+        #expect(read.isCurrent(at: path))
+        // Just changed: once closed, its inode number could carry a file put there within the same
+        // clock tick, so the released stamp vouches for nothing.
+        #expect(!read.released().isCurrent(at: path))
+
+        // As if read seconds after its last change: current while the file stays as it was.
+        let later = timespec(tv_sec: Int(Date().timeIntervalSince1970) + 3, tv_nsec: 0)
+        let settled = read.released(now: later)
+        #expect(settled.isCurrent(at: path))
+        #expect(chmod(path, 0o640) == 0)
+        #expect(!settled.isCurrent(at: path), "a new mode is a change")
+        #expect(chmod(path, 0o600) == 0)
+        let again = try AtomicFile.readStamped(path, maxBytes: 1024).stamp.released(now: later)
+        try AtomicFile.replace(path, with: Array("other".utf8))  // same size, another file
+        #expect(!again.isCurrent(at: path))
     }
 
     @Test func aKeyAddedByAnotherObjectIsSeen() throws {
