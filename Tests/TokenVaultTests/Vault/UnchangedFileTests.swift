@@ -27,6 +27,31 @@ import Testing
         }
     }
 
+    @Test func aVaultDoesNotReadAgainTheFileItJustWrote() throws {
+        let dir = try TemporaryDirectory()
+        let vault = try makeVault(dir)
+        try vault.store(OAuthToken(accessToken: "first"), as: "paypal")
+        // The file it wrote is kept open for writing; a read would open it read-only instead.
+        func keptOpen() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { fd in
+                guard (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + fd)) == vault.path,
+                    let info = try? String(contentsOfFile: "/proc/self/fdinfo/" + fd, encoding: .utf8),
+                    let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags:") })
+                else { return nil }
+                return (Int(flags.split(separator: "\t").last ?? "", radix: 8) ?? 0) & Int(O_ACCMODE) == Int(O_WRONLY) ? "written" : "read"
+            }
+        }
+        #expect(try keptOpen() == ["written"])
+        #expect(try vault.entry(named: "paypal")?.token.accessToken == "first")
+        try vault.store(OAuthToken(accessToken: "second"), as: "paypal")
+        #expect(try vault.entry(named: "paypal")?.token.accessToken == "second")
+        #expect(try keptOpen() == ["written"], "neither the read nor the write read the file again")
+        // Another writer's file is read (once).
+        try Vault(path: vault.path, keyring: Keyring(path: vault.keyring.path)).store(OAuthToken(accessToken: "third"), as: "paypal")
+        #expect(try vault.entry(named: "paypal")?.token.accessToken == "third")
+        #expect(try keptOpen() == ["read"])
+    }
+
     @Test func twoObjectsWritingInTurnKeepEachOthersEntries() throws {
         let dir = try TemporaryDirectory()
         let first = try makeVault(dir)
