@@ -1,4 +1,5 @@
 internal import CFileSystemType
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,17 +28,22 @@ package final class FileStamp: Sendable {
     private let descriptor: Int32
     /// `nil` when the stamp cannot vouch for the file: it is then never current.
     private let status: Status?
+    /// Whether the file is on a local filesystem: 0 not asked yet (asked at the first match, so
+    /// that a file read once and never checked costs no `fstatfs`), 1 local, 2 shared.
+    private let filesystem: Atomic<UInt8>
 
     /// Takes ownership of the open descriptor `descriptor`, whose `fstat` is `info` (`nil` when
     /// `fstat` failed: the stamp is then never current).
     init(descriptor: Int32, info: stat?) {
         self.descriptor = descriptor
-        status = info.flatMap { Self.isOnSharedFilesystem(descriptor) ? nil : Status($0) }
+        status = info.map(Status.init)
+        filesystem = Atomic(0)
     }
 
-    private init(status: Status?) {
+    private init(status: Status?, filesystem: UInt8) {
         descriptor = -1
         self.status = status
+        self.filesystem = Atomic(filesystem)
     }
 
     /// This stamp without the file held open (for a file whose old copies must not stay
@@ -49,18 +55,38 @@ package final class FileStamp: Sendable {
     /// than any filesystem's timestamp granularity): any file put in its place later has a later
     /// change time. A file changed more recently gives a stamp that is never current.
     package func released(now: timespec = .realtime, settled: Int = 2) -> FileStamp {
-        FileStamp(status: status.flatMap { $0.changed.tv_sec + settled <= now.tv_sec ? $0 : nil })
+        let settledStatus = status.flatMap { $0.changed.tv_sec + settled <= now.tv_sec ? $0 : nil }
+        return FileStamp(status: settledStatus, filesystem: settledStatus == nil ? 0 : (isOnLocalFilesystem ? 1 : 2))
     }
 
     /// Whether `path` names the file this stamp holds, unchanged since the stamp was taken.
     package func isCurrent(at path: String) -> Bool {
         guard let status else { return false }
         var info = stat()
-        return stat(path, &info) == 0 && Status(info) == status
+        return stat(path, &info) == 0 && Status(info) == status && isOnLocalFilesystem
+    }
+
+    /// Takes `other`'s answer to whether the filesystem is local when it has one and is on the
+    /// same device (a file that replaced `other`'s in the same folder), sparing the `fstatfs`.
+    package func learnFilesystem(from other: FileStamp?) {
+        guard let other, let status, other.status?.device == status.device else { return }
+        let known = other.filesystem.load(ordering: .relaxed)
+        if known != 0 { filesystem.store(known, ordering: .relaxed) }
     }
 
     deinit {
         if descriptor >= 0 { close(descriptor) }
+    }
+
+    private var isOnLocalFilesystem: Bool {
+        switch filesystem.load(ordering: .relaxed) {
+        case 1: return true
+        case 2: return false
+        default:
+            let local = descriptor >= 0 && !Self.isOnSharedFilesystem(descriptor)
+            filesystem.store(local ? 1 : 2, ordering: .relaxed)
+            return local
+        }
     }
 
     /// Whether the open file is on a filesystem another machine may change, or that may not keep

@@ -171,10 +171,12 @@ public final class Vault: Sendable {
     }
 
     private func openOnce() throws -> VaultFile.Opened {
-        if let last = lastOpened.withLock({ $0 }), last.stamp.isCurrent(at: file) {
+        let last = lastOpened.withLock { $0 }
+        if let last, last.stamp.isCurrent(at: file) {
             return last.opened
         }
         let (bytes, stamp) = try storage { () throws(StorageError) in try AtomicFile.readStamped(file, maxBytes: VaultFile.maxBytes) }
+        stamp.learnFilesystem(from: last?.stamp)
         let opened = try VaultFile.open(bytes, path: path, keyringPath: keyring.path) { try keyring.key(id: $0) }
         lastOpened.withLock { $0 = (stamp, opened) }
         return opened
@@ -195,6 +197,7 @@ public final class Vault: Sendable {
             AtomicFile.removeStaleTemporaries(of: file)
         }
         let stamp = try storage { () throws(StorageError) in try AtomicFile.replace(file, with: bytes) }
+        stamp.learnFilesystem(from: lastOpened.withLock { $0?.stamp })
         let opened = VaultFile.Opened(
             formatVersion: Int(VaultFile.formatVersion), keyID: primary.id, table: try EntryTable(plaintext: plaintext, path: path))
         lastOpened.withLock { $0 = (stamp, opened) }
