@@ -7,17 +7,9 @@ import Testing
 /// only for a keyring file last changed seconds before it was read. These tests change the files
 /// under long-lived objects in every way and check that each change is seen.
 @Suite struct UnchangedFileTests {
-    func makeVault(_ dir: TemporaryDirectory) throws -> Vault {
-        let keyring = Keyring(path: dir.file("vault.keys"))
-        try keyring.create()
-        let vault = Vault(path: dir.file("tokens.vault"), keyring: keyring)
-        try vault.create()
-        return vault
-    }
-
     @Test func aReplacementOfTheSameSizeIsSeenAtOnce() throws {
         let dir = try TemporaryDirectory()
-        let reader = try makeVault(dir)
+        let reader = try dir.makeVault()
         let writer = Vault(path: reader.path, keyring: Keyring(path: reader.keyring.path))
         for round in 0..<200 {
             // Same length every round, back to back: only the file's identity tells them apart.
@@ -29,7 +21,7 @@ import Testing
 
     @Test func aVaultDoesNotReadAgainTheFileItJustWrote() throws {
         let dir = try TemporaryDirectory()
-        let vault = try makeVault(dir)
+        let vault = try dir.makeVault()
         try vault.store(OAuthToken(accessToken: "first"), as: "paypal")
         // The file it wrote is kept open for writing; a read would open it read-only instead.
         func keptOpen() throws -> [String] {
@@ -54,7 +46,7 @@ import Testing
 
     @Test func twoObjectsWritingInTurnKeepEachOthersEntries() throws {
         let dir = try TemporaryDirectory()
-        let first = try makeVault(dir)
+        let first = try dir.makeVault()
         let second = Vault(path: first.path, keyring: Keyring(path: first.keyring.path))
         for round in 0..<100 {
             try first.store(OAuthToken(accessToken: "first-\(round)"), as: "first")
@@ -69,7 +61,7 @@ import Testing
 
     @Test func aVaultChangedInPlaceIsReadAgain() throws {
         let dir = try TemporaryDirectory()
-        let vault = try makeVault(dir)
+        let vault = try dir.makeVault()
         try vault.store(OAuthToken(accessToken: "kept"), as: "paypal")
         let original = try Data(contentsOf: URL(fileURLWithPath: vault.path))
         #expect(try vault.entry(named: "paypal")?.token.accessToken == "kept")

@@ -3,17 +3,9 @@ import Testing
 @testable import TokenVault
 
 @Suite struct VaultTests {
-    func makeVault(_ dir: TemporaryDirectory) throws -> Vault {
-        let keyring = Keyring(path: dir.file("vault.keys"))
-        try keyring.create()
-        let vault = Vault(path: dir.file("tokens.vault"), keyring: keyring)
-        try vault.create()
-        return vault
-    }
-
     @Test func storesAndReadsBackEntries() throws {
         let dir = try TemporaryDirectory()
-        let vault = try makeVault(dir)
+        let vault = try dir.makeVault()
         #expect(try fileMode(vault.path) == 0o600)
         let token = OAuthToken(accessToken: "A21AA-secret", expiresIn: 32400, scope: "s1 s2", appId: "APP-1", nonce: "n")
         try vault.update { $0.set(VaultEntry(token: token, origin: TokenOrigin(tokenURL: "https://x/v1/oauth2/token", clientID: "cid", scope: nil)), named: "paypal") }
@@ -28,13 +20,13 @@ import Testing
 
     @Test func refusesToOverwrite() throws {
         let dir = try TemporaryDirectory()
-        let vault = try makeVault(dir)
+        let vault = try dir.makeVault()
         #expect(throws: VaultError.alreadyExists(path: vault.path)) { try vault.create() }
     }
 
     @Test func everyFlippedBitIsDetected() throws {
         let dir = try TemporaryDirectory()
-        let vault = try makeVault(dir)
+        let vault = try dir.makeVault()
         try vault.update { $0.set(VaultEntry(token: OAuthToken(accessToken: "tok")), named: "a") }
         let original = Array(try Data(contentsOf: URL(fileURLWithPath: vault.path)))
         let keyID = try vault.contents().keyID
@@ -59,7 +51,7 @@ import Testing
 
     @Test func everyTruncationIsRefused() throws {
         let dir = try TemporaryDirectory()
-        let vault = try makeVault(dir)
+        let vault = try dir.makeVault()
         try vault.update { $0.set(VaultEntry(token: OAuthToken(accessToken: "tok")), named: "a") }
         let original = Array(try Data(contentsOf: URL(fileURLWithPath: vault.path)))
         let keyID = try vault.contents().keyID
@@ -73,7 +65,7 @@ import Testing
 
     @Test func truncatedFileIsMalformed() throws {
         let dir = try TemporaryDirectory()
-        let vault = try makeVault(dir)
+        let vault = try dir.makeVault()
         let original = try Data(contentsOf: URL(fileURLWithPath: vault.path))
         for length in [0, 3, 10, original.count - 1] {
             try original.prefix(length).write(to: URL(fileURLWithPath: vault.path))
@@ -86,7 +78,7 @@ import Testing
 
     @Test func otherKeyringGivesUnknownKeyID() throws {
         let dir = try TemporaryDirectory()
-        let vault = try makeVault(dir)
+        let vault = try dir.makeVault()
         let other = Keyring(path: dir.file("other.keys"))
         try other.create()
         let keyID = try vault.contents().keyID
@@ -105,7 +97,7 @@ import Testing
 
     @Test func concurrentUpdatersEachKeepTheirEntry() async throws {
         let dir = try TemporaryDirectory()
-        let vault = try makeVault(dir)
+        let vault = try dir.makeVault()
         await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<16 {
                 group.addTask {
