@@ -49,8 +49,13 @@ enum TokenResponseFuzz {
 
     private static func isNameChar(_ byte: UInt8) -> Bool { nameBytes.contains(byte) }
 
+    /// Control (Cc), format (Cf: bidirectional marks and overrides, zero-width characters, the
+    /// byte order mark), line and paragraph separators (Zl, Zp): what a terminal or a log viewer
+    /// may act on or hide.
     private static func isControlOrBidi(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        return value < 0x20 || (0x7f...0x9f).contains(value) || (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value)
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: true
+        default: false
+        }
     }
 }

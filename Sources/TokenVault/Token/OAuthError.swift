@@ -120,15 +120,16 @@ extension OAuthError: CustomStringConvertible {
 
 extension OAuthError {
     /// Server- or transport-supplied `text` made safe to print on a terminal or in a log line:
-    /// control characters, DEL, C1 controls and bidirectional overrides are escaped as `\u{…}`,
-    /// and the text is cut at 300 characters.
+    /// every control, format (bidirectional marks and overrides, zero-width characters, the byte
+    /// order mark), line separator and paragraph separator character is escaped as `\u{…}`, and
+    /// the text is cut at 300 characters.
     package static func printable(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars.prefix(300) {
-            let value = scalar.value
-            if value < 0x20 || (0x7f...0x9f).contains(value) || (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value) {
-                result += "\\u{" + String(value, radix: 16) + "}"
-            } else {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator:
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default:
                 result.unicodeScalars.append(scalar)
             }
         }
