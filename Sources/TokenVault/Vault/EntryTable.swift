@@ -350,11 +350,12 @@ extension UnsafeRawBufferPointer {
 }
 
 extension Date {
-    /// Whole milliseconds since 1970, as format 2 stores dates; a date beyond ±2^53 ms (about
-    /// 285,000 years) is clamped to it rather than trapping.
+    /// The dates format 2 stores, in whole milliseconds since 1970:
     /// 0001-01-01T00:00:00.000Z through 9999-12-31T23:59:59.999Z.
     fileprivate static let millisecondsRange: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
 
+    /// Whole milliseconds since 1970, as format 2 stores dates; a date outside
+    /// ``millisecondsRange`` is clamped to it rather than trapping.
     fileprivate var milliseconds: Int64 {
         let value = (timeIntervalSince1970 * 1000).rounded()
         guard !value.isNaN else { return 0 }

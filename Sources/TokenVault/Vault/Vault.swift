@@ -197,10 +197,12 @@ public final class Vault: Sendable {
             AtomicFile.removeStaleTemporaries(of: file)
         }
         let stamp = try storage { () throws(StorageError) in try AtomicFile.replace(file, with: bytes) }
-        stamp.learnFilesystem(from: lastOpened.withLock { $0?.stamp })
         let opened = VaultFile.Opened(
             formatVersion: Int(VaultFile.formatVersion), keyID: primary.id, table: try EntryTable(plaintext: plaintext, path: path))
-        lastOpened.withLock { $0 = (stamp, opened) }
+        lastOpened.withLock { last in
+            stamp.learnFilesystem(from: last?.stamp)
+            last = (stamp, opened)
+        }
     }
 
 }
@@ -212,16 +214,9 @@ package struct LockedVault {
     /// Whether the vault file exists.
     package var exists: Bool { FileManager.default.fileExists(atPath: vault.file) }
 
-    /// Opens the vault.
-    package func read() throws -> VaultFile.Opened { try vault.open() }
-
     /// The entries, to change; none when the vault does not exist yet.
     package func entries() throws -> VaultEntries {
-        do {
-            return VaultEntries(try read().table)
-        } catch let error as VaultError where error.code == .fileNotFound && error.path == vault.file {
-            return VaultEntries(EntryTable.empty(path: vault.path))
-        }
+        VaultEntries(try vault.openIfPresent()?.table ?? EntryTable.empty(path: vault.path))
     }
 
     /// Seals `entries` with the primary key and durably replaces the vault.
